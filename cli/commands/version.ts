@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+
+declare const CHARTROOM_VERSION: string;
+
+export function register(program: Command): void {
+  program
+    .command('version')
+    .description('print the version')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((flags: { output: string }) => {
+      const info = { version: CHARTROOM_VERSION, node: process.version };
+      process.stdout.write(flags.output === 'json' ? JSON.stringify(info) + '\n' : `chartroom ${info.version} (node ${info.node})\n`);
+    });
+}

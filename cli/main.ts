@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { register as registerTemplate } from './commands/template.js';
+import { register as registerLint } from './commands/lint.js';
+import { register as registerPackage } from './commands/package.js';
+import { register as registerShow } from './commands/show.js';
+import { register as registerCreate } from './commands/create.js';
+import { register as registerVersion } from './commands/version.js';
+
+declare const CHARTROOM_VERSION: string;
+
+const program = new Command('chart')
+  .description('Chartroom: build, check, render and package Kubernetes charts')
+  .version(CHARTROOM_VERSION, '--version', 'print the version')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+registerCreate(program);
+registerLint(program);
+registerTemplate(program);
+registerPackage(program);
+registerShow(program);
+registerVersion(program);
+
+await program.parseAsync(process.argv);

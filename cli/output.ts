@@ -1,0 +1,35 @@
+import { describeError, ChartroomError } from '../core/errors.js';
+
+/** Collects a repeatable flag's values. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export type OutputFormat = 'text' | 'json' | 'yaml' | 'table';
+
+/** Prints an error once, at the edge: text on stderr, or a JSON object with --output json. */
+export function reportError(err: unknown, format: OutputFormat = 'text'): void {
+  if (format === 'json') {
+    const body = err instanceof ChartroomError ? err.toJSON() : { error: err instanceof Error ? err.message : String(err), code: 'INTERNAL' };
+    process.stderr.write(JSON.stringify(body) + '\n');
+  } else {
+    process.stderr.write(describeError(err) + '\n');
+    if (!(err instanceof ChartroomError) && process.env.CHARTROOM_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  }
+  process.exitCode = 1;
+}
+
+/** Runs a command body and turns any failure into a message and a non-zero exit. */
+export async function runCommand(body: () => Promise<void>, format: () => OutputFormat = () => 'text'): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    reportError(e, format());
+  }
+}
+
+export function writeOut(text: string): void {
+  process.stdout.write(text);
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`WARNING: ${message}\n`);
+}

@@ -1,0 +1,156 @@
+import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { Header, Pax } from 'tar';
+import { ChartroomError } from '../errors.js';
+
+/** One regular file of a chart, with its path relative to the chart's top folder. */
+export interface ChartFile {
+  name: string;
+  data: Buffer;
+}
+
+/** Limits applied to every archive we read; Helm's defaults or stricter. */
+export interface ArchiveLimits {
+  /** Largest single file, decompressed. Helm: 5 MiB. */
+  maxFileBytes: number;
+  /** Largest total, decompressed. Helm: 100 MiB. */
+  maxTotalBytes: number;
+  /** Most entries in one archive. */
+  maxEntries: number;
+}
+
+export const DEFAULT_LIMITS: ArchiveLimits = {
+  maxFileBytes: 5 * 1024 * 1024,
+  maxTotalBytes: 100 * 1024 * 1024,
+  maxEntries: 20_000,
+};
+
+export interface ReadArchive {
+  /** The single top-level folder of the archive (Helm names it after the chart). */
+  topDir: string;
+  files: ChartFile[];
+}
+
+function reject(source: string, message: string, entry?: string): never {
+  throw new ChartroomError('ARCHIVE_REJECTED', entry ? `${message}: ${JSON.stringify(entry)}` : message, {
+    file: source,
+    field: entry,
+  });
+}
+
+/** Checks a path from an archive and returns it split into segments; throws on anything unsafe. */
+function safeSegments(source: string, raw: string): string[] {
+  if (raw.includes('\0')) reject(source, 'archive entry name contains a NUL byte', raw);
+  if (raw.includes('\\')) reject(source, 'archive entry name contains a backslash', raw);
+  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) reject(source, 'archive entry has an absolute path', raw);
+  const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) reject(source, 'archive entry escapes the chart folder (path traversal)', raw);
+  return parts;
+}
+
+/**
+ * Reads a gzipped chart archive from memory, refusing traversal, absolute paths, links, devices,
+ * oversize files and decompression bombs, each with an error naming the entry.
+ */
+export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): ReadArchive {
+  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) reject(source, 'not a gzip-compressed chart archive');
+  let tarBuf: Buffer;
+  try {
+    // One byte over the limit tells a bomb from an archive exactly at the limit.
+    tarBuf = gunzipSync(gz, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 + 1 });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      reject(source, `archive decompresses to more than ${limits.maxTotalBytes} bytes (decompression bomb refused)`);
+    }
+    reject(source, `archive is not valid gzip: ${err.message}`);
+  }
+
+  const files: ChartFile[] = [];
+  const seen = new Set<string>();
+  let topDir: string | undefined;
+  let total = 0;
+  let entries = 0;
+  let offset = 0;
+  let longPath: string | undefined;
+  let pax: Pax | undefined;
+  let globalPax: Pax | undefined;
+
+  while (offset + 512 <= tarBuf.length) {
+    const header = new Header(tarBuf, offset, pax, globalPax);
+    if (header.nullBlock) break;
+    if (!header.cksumValid) reject(source, `corrupt tar header at byte ${offset}`);
+    const size = header.size ?? 0;
+    const bodyStart = offset + 512;
+    const bodyEnd = bodyStart + size;
+    if (bodyEnd > tarBuf.length) reject(source, 'archive is truncated', header.path);
+    offset = bodyStart + Math.ceil(size / 512) * 512;
+    if (++entries > limits.maxEntries) reject(source, `archive has more than ${limits.maxEntries} entries`);
+
+    const type = header.type;
+    if (type === 'ExtendedHeader' || type === 'OldExtendedHeader') {
+      pax = Pax.parse(tarBuf.subarray(bodyStart, bodyEnd).toString('utf8'), pax, false);
+      continue;
+    }
+    if (type === 'GlobalExtendedHeader') {
+      globalPax = Pax.parse(tarBuf.subarray(bodyStart, bodyEnd).toString('utf8'), globalPax, true);
+      continue;
+    }
+    if (type === 'NextFileHasLongPath' || type === 'OldGnuLongPath') {
+      longPath = tarBuf.subarray(bodyStart, bodyEnd).toString('utf8').replace(/\0.*$/s, '');
+      continue;
+    }
+    const name = longPath ?? header.path ?? '';
+    longPath = undefined;
+    pax = undefined;
+
+    const parts = safeSegments(source, name);
+    if (type === 'Directory') continue;
+    if (type === 'SymbolicLink' || type === 'Link' || type === 'NextFileHasLongLinkpath') reject(source, 'archive entry is a link, which charts may not contain', name);
+    if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') reject(source, `archive entry is a ${type}, not a regular file`, name);
+    if (parts.length < 2) {
+      if (parts[0] === 'Chart.yaml') reject(source, 'Chart.yaml is outside the top folder; a chart archive holds one folder named after the chart', name);
+      reject(source, 'archive entry is not inside the chart folder', name);
+    }
+    if (topDir === undefined) topDir = parts[0];
+    else if (parts[0] !== topDir) reject(source, `archive has more than one top-level folder (${JSON.stringify(topDir)} and ${JSON.stringify(parts[0])})`, name);
+    if (size > limits.maxFileBytes) reject(source, `archive entry is larger than ${limits.maxFileBytes} bytes`, name);
+    total += size;
+    if (total > limits.maxTotalBytes) reject(source, `archive decompresses to more than ${limits.maxTotalBytes} bytes (decompression bomb refused)`);
+    const rel = parts.slice(1).join('/');
+    if (seen.has(rel)) reject(source, 'archive holds the same file twice', name);
+    seen.add(rel);
+    files.push({ name: rel, data: Buffer.from(tarBuf.subarray(bodyStart, bodyEnd)) });
+  }
+  if (topDir === undefined) reject(source, 'archive holds no files');
+  if (!seen.has('Chart.yaml')) reject(source, `archive has no ${topDir}/Chart.yaml`);
+  return { topDir, files };
+}
+
+export interface WriteArchiveOptions {
+  /** Modification time stamped on every entry (SOURCE_DATE_EPOCH when set). */
+  mtime: Date;
+}
+
+/**
+ * Writes files into a gzipped tar under `topDir/`, in the order given, with fixed owners and modes,
+ * so the same input always gives the same bytes.
+ */
+export function writeChartArchive(topDir: string, files: ChartFile[], opts: WriteArchiveOptions): Buffer {
+  const blocks: Buffer[] = [];
+  const mtime = new Date(Math.floor(opts.mtime.getTime() / 1000) * 1000);
+  for (const f of files) {
+    const path = `${topDir}/${f.name}`;
+    const fields = { path, mode: 0o644, size: f.data.length, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'File' as const };
+    const head = Buffer.alloc(512);
+    const needPax = new Header(fields).encode(head, 0);
+    if (needPax) {
+      blocks.push(new Pax({ path, mtime }).encode());
+      new Header({ ...fields, path: path.slice(0, 99) }).encode(head, 0);
+    }
+    blocks.push(head, f.data);
+    const pad = (512 - (f.data.length % 512)) % 512;
+    if (pad) blocks.push(Buffer.alloc(pad));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks), { level: zlibConstants.Z_BEST_COMPRESSION });
+}

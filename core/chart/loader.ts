@@ -1,0 +1,184 @@
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { ChartroomError, lineOf } from '../errors.js';
+import { parseYaml } from '../yaml.js';
+import { DEFAULT_LIMITS, readChartArchive, type ArchiveLimits, type ChartFile } from './archive.js';
+import { IgnoreRules } from './helmignore.js';
+import { parseChartMetadata } from './metadata.js';
+import type { Chart, ChartLock, Values } from './model.js';
+
+/** Budget shared by an archive and every archive nested in it, so nesting cannot multiply the limits. */
+interface Budget {
+  limits: ArchiveLimits;
+  remaining: number;
+  depth: number;
+}
+
+const MAX_NESTING = 10;
+
+/** Loads a chart from a folder or a `.tgz` archive. */
+export function loadChart(path: string, limits: ArchiveLimits = DEFAULT_LIMITS): Chart {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new ChartroomError('CHART_NOT_FOUND', `no chart at ${path}`, { file: path, hint: 'give a chart folder or a .tgz archive' });
+  }
+  if (st.isDirectory()) return loadChartDir(path, limits);
+  return loadChartArchive(readFileSync(path), path, limits);
+}
+
+/** Loads a chart from archive bytes; `source` names it in messages. */
+export function loadChartArchive(data: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): Chart {
+  const budget: Budget = { limits, remaining: limits.maxTotalBytes, depth: 0 };
+  return fromArchive(data, source, budget);
+}
+
+function fromArchive(data: Buffer, source: string, budget: Budget): Chart {
+  const limits = { ...budget.limits, maxTotalBytes: budget.remaining };
+  const { topDir, files } = readChartArchive(data, source, limits);
+  for (const f of files) budget.remaining -= f.data.length;
+  return buildChart(files, `${source}#${topDir}`, budget);
+}
+
+/** Reads a chart folder, applying `.helmignore`; links that leave the chart are refused. */
+export function loadChartDir(dir: string, limits: ArchiveLimits = DEFAULT_LIMITS): Chart {
+  const root = realpathSync(dir);
+  let ignoreText: string | undefined;
+  try {
+    ignoreText = readFileSync(join(root, '.helmignore'), 'utf8');
+  } catch {
+    ignoreText = undefined;
+  }
+  const rules = new IgnoreRules(ignoreText);
+  const files: ChartFile[] = [];
+  let total = 0;
+  const walk = (abs: string, rel: string) => {
+    const names = readdirSync(abs).sort();
+    for (const name of names) {
+      const childAbs = join(abs, name);
+      const childRel = rel ? `${rel}/${name}` : name;
+      let st = lstatSync(childAbs);
+      if (st.isSymbolicLink()) {
+        const target = realpathSync(childAbs);
+        if (target !== root && !target.startsWith(root + sep)) {
+          throw new ChartroomError('CHART_LINK', `${childRel} is a link to ${target}, outside the chart`, { file: childAbs, hint: 'copy the file into the chart instead' });
+        }
+        st = statSync(childAbs);
+      }
+      if (st.isDirectory()) {
+        if (rules.ignores(childRel, true)) continue;
+        walk(childAbs, childRel);
+      } else if (st.isFile()) {
+        if (rules.ignores(childRel)) continue;
+        if (st.size > limits.maxFileBytes) {
+          throw new ChartroomError('CHART_FILE_TOO_LARGE', `${childRel} is larger than ${limits.maxFileBytes} bytes`, { file: childAbs });
+        }
+        total += st.size;
+        if (total > limits.maxTotalBytes) throw new ChartroomError('CHART_TOO_LARGE', `chart is larger than ${limits.maxTotalBytes} bytes`, { file: dir });
+        files.push({ name: childRel, data: readFileSync(childAbs) });
+      }
+    }
+  };
+  walk(root, '');
+  if (!files.some((f) => f.name === 'Chart.yaml')) {
+    throw new ChartroomError('CHART_NOT_FOUND', `${dir} has no Chart.yaml`, { file: join(dir, 'Chart.yaml'), hint: 'is this a chart folder? `chart create NAME` makes one' });
+  }
+  const display = relative(process.cwd(), root) || '.';
+  return buildChart(files, display.startsWith('..') ? root : display, { limits, remaining: limits.maxTotalBytes, depth: 0 });
+}
+
+function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const text = (name: string) => {
+    const f = byName.get(name);
+    return f ? f.data.toString('utf8') : undefined;
+  };
+  const at = (name: string) => `${source}/${name}`;
+
+  const { metadata, parsed, warnings } = parseChartMetadata(text('Chart.yaml')!, at('Chart.yaml'));
+
+  let values: Values = {};
+  let valuesYaml;
+  const valuesText = text('values.yaml');
+  if (valuesText !== undefined) {
+    valuesYaml = parseYaml(valuesText, at('values.yaml'));
+    const v = valuesYaml.value;
+    if (v !== null && v !== undefined) {
+      if (typeof v !== 'object' || Array.isArray(v)) throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: at('values.yaml'), line: 1 });
+      values = v as Values;
+    }
+  }
+
+  let schema: unknown;
+  const schemaText = text('values.schema.json');
+  if (schemaText !== undefined) {
+    try {
+      schema = JSON.parse(schemaText.replace(/^\uFEFF/, ''));
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const pos = m ? Number(m[1]) : undefined;
+      const line = pos !== undefined ? schemaText.slice(0, pos).split('\n').length : undefined;
+      throw new ChartroomError('SCHEMA_PARSE', `values.schema.json is not valid JSON: ${(e as Error).message}`, { file: at('values.schema.json'), line, snippet: line ? lineOf(schemaText, line) : undefined });
+    }
+  }
+
+  let lock: ChartLock | undefined;
+  const lockText = text('Chart.lock') ?? (metadata.apiVersion === 'v1' ? text('requirements.lock') : undefined);
+  if (lockText !== undefined) {
+    const l = parseYaml(lockText, at('Chart.lock')).value as ChartLock | null;
+    if (l && typeof l === 'object') lock = l;
+  }
+
+  const templates: ChartFile[] = [];
+  const other: ChartFile[] = [];
+  const sub = new Map<string, ChartFile[]>();
+  const subArchives: ChartFile[] = [];
+  for (const f of files) {
+    if (f.name.startsWith('templates/')) templates.push(f);
+    else if (f.name.startsWith('charts/')) {
+      const rest = f.name.slice('charts/'.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) {
+        if (rest.endsWith('.tgz')) subArchives.push(f);
+        else other.push(f);
+      } else {
+        const dir = rest.slice(0, slash);
+        if (!sub.has(dir)) sub.set(dir, []);
+        sub.get(dir)!.push({ name: rest.slice(slash + 1), data: f.data });
+      }
+    } else if (!['Chart.yaml', 'values.yaml', 'values.schema.json', 'Chart.lock', 'requirements.yaml', 'requirements.lock'].includes(f.name)) {
+      other.push(f);
+    }
+  }
+
+  const dependencies: Chart[] = [];
+  if (sub.size > 0 || subArchives.length > 0) {
+    if (budget.depth >= MAX_NESTING) throw new ChartroomError('CHART_NESTING', `subcharts nested more than ${MAX_NESTING} deep`, { file: source });
+    const inner: Budget = { ...budget, depth: budget.depth + 1 };
+    for (const [dir, subFiles] of sub) {
+      if (!subFiles.some((f) => f.name === 'Chart.yaml')) {
+        throw new ChartroomError('SUBCHART_INVALID', `charts/${dir} has no Chart.yaml`, { file: at(`charts/${dir}`), hint: 'a folder in charts/ must be a chart' });
+      }
+      dependencies.push(buildChart(subFiles, at(`charts/${dir}`), inner));
+    }
+    for (const f of subArchives) dependencies.push(fromArchive(f.data, at(f.name), inner));
+    budget.remaining = inner.remaining;
+  }
+  dependencies.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+
+  return {
+    metadata,
+    metadataYaml: parsed,
+    metadataWarnings: warnings,
+    values,
+    valuesYaml,
+    schema,
+    lock,
+    templates,
+    files: other,
+    raw: files,
+    dependencies,
+    source,
+  };
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { ChartroomError } from '../errors.js';
+import type { Values } from '../chart/model.js';
+import { parseYamlAll } from '../yaml.js';
+import { parseSetInto, type SetMode } from './strvals.js';
+import { getPath, isMap, mergeValues } from './tree.js';
+
+/** What the user passed on the command line, in Helm's flag names. */
+export interface ValuesOptions {
+  valueFiles?: string[];
+  setJson?: string[];
+  set?: string[];
+  setString?: string[];
+  setFile?: string[];
+  setLiteral?: string[];
+}
+
+/** One source of user values, kept so an error can say which file or flag set a value. */
+export interface ValuesLayer {
+  source: string;
+  data: Values;
+}
+
+export interface UserValues {
+  values: Values;
+  layers: ValuesLayer[];
+}
+
+export interface ValuesIO {
+  readFile(path: string): string;
+  readStdin(): string;
+}
+
+const defaultIO: ValuesIO = {
+  readFile: (p) => readFileSync(p, 'utf8'),
+  readStdin: () => readFileSync(0, 'utf8'),
+};
+
+/** Reads one values file: several YAML documents merge in order; each must be a mapping. */
+export function readValuesFile(path: string, io: ValuesIO = defaultIO): Values {
+  let text: string;
+  const name = path === '-' ? '<stdin>' : path;
+  try {
+    text = path === '-' ? io.readStdin() : io.readFile(path);
+  } catch (e) {
+    throw new ChartroomError('VALUES_FILE', `cannot read values file ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: name });
+  }
+  let out: Values = {};
+  for (const doc of parseYamlAll(text, name)) {
+    if (doc.value === null || doc.value === undefined) continue;
+    if (!isMap(doc.value)) {
+      throw new ChartroomError('VALUES_NOT_MAP', 'a values file must hold a mapping of keys to values', { file: name, line: doc.doc.contents?.range ? doc.lines.linePos(doc.doc.contents.range[0]).line : 1 });
+    }
+    out = mergeValues(out, doc.value);
+  }
+  return out;
+}
+
+/**
+ * Builds the user's values from `-f` files and the `--set` family, in Helm's order:
+ * files, then --set-json, --set, --set-string, --set-file, --set-literal.
+ */
+export function collectUserValues(opts: ValuesOptions, io: ValuesIO = defaultIO): UserValues {
+  let values: Values = {};
+  const layers: ValuesLayer[] = [];
+  for (const f of opts.valueFiles ?? []) {
+    const data = readValuesFile(f, io);
+    layers.push({ source: f === '-' ? '<stdin>' : f, data });
+    values = mergeValues(values, data);
+  }
+  const sets: [string[] | undefined, SetMode, string][] = [
+    [opts.setJson, 'json', '--set-json'],
+    [opts.set, 'typed', '--set'],
+    [opts.setString, 'string', '--set-string'],
+    [opts.setFile, 'string', '--set-file'],
+    [opts.setLiteral, 'literal', '--set-literal'],
+  ];
+  for (const [exprs, mode, flag] of sets) {
+    for (const expr of exprs ?? []) {
+      const reader =
+        flag === '--set-file'
+          ? (p: string) => {
+              try {
+                return p === '-' ? io.readStdin() : io.readFile(p);
+              } catch (e) {
+                throw new ChartroomError('VALUES_FILE', `${flag}: cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: p, field: flag });
+              }
+            }
+          : undefined;
+      const own: Values = {};
+      parseSetInto(expr, own, mode, flag, reader);
+      parseSetInto(expr, values, mode, flag, reader);
+      layers.push({ source: `${flag} ${expr.length > 60 ? expr.slice(0, 57) + '...' : expr}`, data: own });
+    }
+  }
+  return { values, layers };
+}
+
+/** Names the last layer that set a value at `path` (or one of its parents), if any did. */
+export function whoSet(layers: ValuesLayer[], path: string[]): string | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    for (let n = path.length; n >= 1; n--) {
+      const v = getPath(layers[i].data, path.slice(0, n));
+      if (v !== undefined && (n === path.length || !isMap(v))) return layers[i].source;
+    }
+  }
+  return undefined;
+}

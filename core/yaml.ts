@@ -1,0 +1,149 @@
+import { Document, LineCounter, parseAllDocuments, parseDocument, stringify, isMap, isSeq, isScalar, type Node, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { ChartroomError, lineOf } from './errors.js';
+
+/**
+ * Helm reads YAML through a YAML 1.1 parser and then JSON: `yes`/`on` are booleans, `0777` is octal,
+ * but dates and `1:20` stay strings. These options give the same meaning.
+ */
+const octalO = {
+  identify: (v: unknown) => typeof v === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  format: 'OCT',
+  test: /^[-+]?0o[0-7_]+$/,
+  resolve: (s: string) => {
+    const neg = s.startsWith('-');
+    const digits = s.replace(/^[-+]?0o/, '').replace(/_/g, '');
+    const n = parseInt(digits, 8);
+    return neg ? -n : n;
+  },
+};
+
+type TagList = NonNullable<SchemaOptions['customTags']>;
+function helmTags(tags: TagList extends (infer T)[] | ((...a: never[]) => unknown) ? T[] : never): typeof tags {
+  const kept = tags.filter((t) => {
+    const tag = t as { tag?: string; format?: string };
+    return tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp';
+  });
+  return [octalO as (typeof kept)[number], ...kept];
+}
+
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: helmTags as SchemaOptions['customTags'],
+  uniqueKeys: true,
+  prettyErrors: false,
+};
+
+/** More aliases than this in one document is treated as an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+const TOJS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
+
+export interface ParsedYaml {
+  value: unknown;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  text: string;
+  file: string;
+}
+
+/** Strips a UTF-8 byte order mark. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function toError(file: string, text: string, lines: LineCounter, err: { message: string; pos?: [number, number]; linePos?: unknown }): ChartroomError {
+  const pos = err.pos ? lines.linePos(err.pos[0]) : undefined;
+  const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return new ChartroomError('YAML_PARSE', `invalid YAML: ${msg}`, {
+    file,
+    line: pos?.line,
+    column: pos?.col,
+    snippet: pos ? lineOf(text, pos.line) : undefined,
+  });
+}
+
+function convert(doc: Document.Parsed, parsed: Omit<ParsedYaml, 'value' | 'doc'>): unknown {
+  try {
+    return doc.toJS(TOJS);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/alias/i.test(message)) {
+      throw new ChartroomError('YAML_ALIAS_BOMB', `YAML refused: too many aliases (more than ${MAX_ALIAS_COUNT}), which looks like an alias bomb`, { file: parsed.file });
+    }
+    throw new ChartroomError('YAML_PARSE', `invalid YAML: ${message}`, { file: parsed.file });
+  }
+}
+
+/** Parses one YAML document with Helm's meaning; errors name the file, line and column. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const clean = stripBom(text);
+  const lines = new LineCounter();
+  const doc = parseDocument(clean, { ...PARSE_OPTIONS, lineCounter: lines });
+  if (doc.errors.length > 0) throw toError(file, clean, lines, doc.errors[0]);
+  const value = convert(doc, { lines, text: clean, file });
+  return { value, doc, lines, text: clean, file };
+}
+
+/** Parses every document of a multi-document YAML stream. */
+export function parseYamlAll(text: string, file: string): ParsedYaml[] {
+  const clean = stripBom(text);
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(clean, { ...PARSE_OPTIONS, lineCounter: lines });
+  if (!Array.isArray(docs)) {
+    // An empty stream still counts as one empty document.
+    return [];
+  }
+  return docs.map((doc) => {
+    if (doc.errors.length > 0) throw toError(file, clean, lines, doc.errors[0]);
+    return { value: convert(doc, { lines, text: clean, file }), doc, lines, text: clean, file };
+  });
+}
+
+/** Finds the 1-based line and column of the node at a dotted path (for error messages). */
+export function positionOf(parsed: ParsedYaml, path: (string | number)[], keyOnly = false): { line: number; column: number } | undefined {
+  let node: unknown = parsed.doc.contents;
+  let keyNode: Node | undefined;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+      if (!pair) return keyNode ? at(keyNode) : undefined;
+      keyNode = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part];
+      keyNode = node as Node;
+    } else {
+      break;
+    }
+  }
+  const target = (keyOnly ? keyNode : (node as Node | undefined)) ?? keyNode;
+  return target ? at(target) : undefined;
+
+  function at(n: Node) {
+    if (!n.range) return undefined;
+    const p = parsed.lines.linePos(n.range[0]);
+    return { line: p.line, column: p.col };
+  }
+}
+
+/** Serialises like Helm's `toYaml`: sorted keys, block style, lists not indented under their key. */
+export function toYamlString(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  const out = stringify(value, {
+    sortMapEntries: true,
+    lineWidth: 0,
+    indentSeq: false,
+    aliasDuplicateObjects: false,
+    version: '1.1',
+    defaultStringType: 'PLAIN',
+    defaultKeyType: 'PLAIN',
+  });
+  return out.replace(/\n$/, '');
+}
+
+/** Serialises data for a file we write (Chart.yaml, index.yaml): insertion order kept. */
+export function dumpYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+}

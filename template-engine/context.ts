@@ -1,0 +1,159 @@
+import semver from 'semver';
+import type { Chart, Values } from '../core/chart/model.js';
+import type { ChartFile } from '../core/chart/archive.js';
+import { toYamlString } from '../core/yaml.js';
+
+/** API versions a cluster offers when none is given: the set Helm v4 assumes (Kubernetes 1.35). */
+export const DEFAULT_API_VERSIONS = [
+  'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1',
+  'internal.apiserver.k8s.io/v1alpha1', 'apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1',
+  'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1', 'authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1',
+  'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'batch/v1', 'batch/v1beta1',
+  'certificates.k8s.io/v1', 'certificates.k8s.io/v1beta1', 'certificates.k8s.io/v1alpha1', 'coordination.k8s.io/v1alpha2',
+  'coordination.k8s.io/v1beta1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1', 'events.k8s.io/v1',
+  'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1', 'flowcontrol.apiserver.k8s.io/v1beta1',
+  'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3', 'networking.k8s.io/v1', 'networking.k8s.io/v1beta1',
+  'node.k8s.io/v1', 'node.k8s.io/v1alpha1', 'node.k8s.io/v1beta1', 'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1beta1', 'rbac.authorization.k8s.io/v1alpha1', 'resource.k8s.io/v1', 'resource.k8s.io/v1beta2',
+  'resource.k8s.io/v1beta1', 'resource.k8s.io/v1alpha3', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1',
+  'scheduling.k8s.io/v1', 'storage.k8s.io/v1beta1', 'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1',
+  'storagemigration.k8s.io/v1beta1', 'apiextensions.k8s.io/v1beta1', 'apiextensions.k8s.io/v1',
+];
+
+export const DEFAULT_KUBE_VERSION = 'v1.35.0';
+
+/** What a render is for: the release, and the cluster it pretends to target. */
+export interface ReleaseOptions {
+  name: string;
+  namespace: string;
+  isUpgrade?: boolean;
+  revision?: number;
+  kubeVersion?: string;
+  apiVersions?: string[];
+}
+
+/** `Release`, as charts know it from Helm. */
+export function releaseObject(opts: ReleaseOptions) {
+  return {
+    Name: opts.name,
+    Namespace: opts.namespace,
+    IsInstall: !opts.isUpgrade,
+    IsUpgrade: !!opts.isUpgrade,
+    Revision: opts.revision ?? 1,
+    Service: 'Chartroom',
+  };
+}
+
+/** `Capabilities`: Kubernetes version and API versions, with `has` as in Helm's `APIVersions.Has`. */
+export function capabilitiesObject(opts: ReleaseOptions, chartroomVersion: string) {
+  const raw = opts.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  const v = semver.coerce(raw, { loose: true });
+  const gitVersion = raw.startsWith('v') ? raw : `v${raw}`;
+  const list = [...DEFAULT_API_VERSIONS, ...(opts.apiVersions ?? [])];
+  const set = new Set(list);
+  const has = (version: unknown) => set.has(String(version));
+  const apiVersions = Object.assign([...list], { has, Has: has });
+  const kube = { Version: gitVersion, Major: String(v?.major ?? 1), Minor: String(v?.minor ?? 0), GitVersion: gitVersion, toString: () => gitVersion };
+  return {
+    KubeVersion: kube,
+    APIVersions: apiVersions,
+    HelmVersion: { Version: `chartroom-${chartroomVersion}` },
+  };
+}
+
+/** `Chart`: Chart.yaml with Helm's capitalised field names. */
+export function chartObject(chart: Chart) {
+  const md = chart.metadata;
+  return {
+    Name: md.name,
+    Version: md.version,
+    AppVersion: md.appVersion ?? '',
+    APIVersion: md.apiVersion,
+    Description: md.description ?? '',
+    Type: md.type ?? '',
+    Keywords: md.keywords ?? [],
+    Home: md.home ?? '',
+    Sources: md.sources ?? [],
+    Maintainers: (md.maintainers ?? []).map((m) => ({ Name: m.name, Email: m.email ?? '', URL: m.url ?? '' })),
+    Icon: md.icon ?? '',
+    KubeVersion: md.kubeVersion ?? '',
+    Deprecated: md.deprecated ?? false,
+    Annotations: md.annotations ?? {},
+    Dependencies: (md.dependencies ?? []).map((d) => ({ Name: d.name, Version: d.version ?? '', Repository: d.repository ?? '', Condition: d.condition ?? '', Tags: d.tags ?? [], Alias: d.alias ?? '' })),
+  };
+}
+
+function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (pattern[i + 1] === '/') i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = pattern.indexOf('}', i);
+      if (end < 0) re += '\\{';
+      else {
+        re += `(?:${pattern.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+        i = end;
+      }
+    } else if (c === '[') {
+      const end = pattern.indexOf(']', i);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^$()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** `Files`: read-only access to the chart's own files, nothing outside it. */
+export function filesObject(files: ChartFile[]) {
+  const byName = new Map(files.map((f) => [f.name, f.data]));
+  const matching = (pattern: unknown) => {
+    if (pattern === undefined || pattern === null || typeof pattern === 'object') return files;
+    const re = globToRegExp(String(pattern));
+    return files.filter((f) => re.test(f.name));
+  };
+  const get = (name: unknown) => byName.get(String(name))?.toString('utf8') ?? '';
+  const getBytes = (name: unknown) => [...(byName.get(String(name)) ?? [])];
+  const glob = (pattern: unknown) => {
+    const out: Record<string, string> = {};
+    for (const f of matching(pattern)) out[f.name] = f.data.toString('utf8');
+    return out;
+  };
+  const lines = (name: unknown) => {
+    const s = get(name);
+    if (s === '') return [];
+    return (s.endsWith('\n') ? s.slice(0, -1) : s).split('\n');
+  };
+  const asConfig = (pattern?: unknown) => {
+    const out: Record<string, string> = {};
+    for (const f of matching(pattern)) out[baseName(f.name)] = f.data.toString('utf8');
+    return Object.keys(out).length ? toYamlString(out) : '';
+  };
+  const asSecrets = (pattern?: unknown) => {
+    const out: Record<string, string> = {};
+    for (const f of matching(pattern)) out[baseName(f.name)] = f.data.toString('base64');
+    return Object.keys(out).length ? toYamlString(out) : '';
+  };
+  return { get, Get: get, getBytes, GetBytes: getBytes, glob, Glob: glob, lines, Lines: lines, asConfig, AsConfig: asConfig, asSecrets, AsSecrets: asSecrets };
+}
+
+export type TemplateRoot = {
+  Values: Values;
+  Release: ReturnType<typeof releaseObject>;
+  Chart: ReturnType<typeof chartObject>;
+  Capabilities: ReturnType<typeof capabilitiesObject>;
+  Files: ReturnType<typeof filesObject>;
+  Template: { Name: string; BasePath: string };
+  Subcharts: Record<string, unknown>;
+};
