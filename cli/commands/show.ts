@@ -1,5 +1,27 @@
 import type { Command } from 'commander';
+import { runCommand, writeOut } from '../output.js';
 
 export function register(program: Command): void {
-  void program;
+  const show = program.command('show').alias('inspect').description("show a chart's Chart.yaml, values, README or CRDs");
+  for (const [what, desc] of [
+    ['chart', "the chart's Chart.yaml"],
+    ['values', "the chart's values.yaml"],
+    ['readme', "the chart's README"],
+    ['crds', "the chart's CRDs"],
+    ['all', 'all of the above'],
+  ] as const) {
+    show
+      .command(what)
+      .description(`show ${desc}`)
+      .argument('<chart>', 'chart folder or .tgz')
+      .option('-o, --output <format>', 'text, or json (chart only)', 'text')
+      .action((chart: string, flags: { output: string }) =>
+        runCommand(async () => {
+          const { showChart } = await import('../../core/actions/show.js');
+          const result = showChart(chart, what);
+          if (flags.output === 'json' && what === 'chart') writeOut(JSON.stringify(result.chart.metadata, null, 2) + '\n');
+          else writeOut(result.text);
+        }),
+      );
+  }
 }
