@@ -60,13 +60,16 @@ function satisfiesSafe(version: string, range: string): boolean {
   }
 }
 
-function coalesceDefaults(dest: Values, defaults: Values): void {
+/**
+ * Fills `dest` from `defaults`. A null in `dest` over a default marks that key for removal; the null stays
+ * until the subcharts below have seen it too, then `removals` deletes it.
+ */
+function coalesceDefaults(dest: Values, defaults: Values, removals: [Values, string][]): void {
   for (const k of Object.keys(defaults)) {
     if (hasKey(dest, k)) {
       const dv = dest[k];
-      // A null set above removes the key from the defaults below.
-      if (dv === null) delete dest[k];
-      else if (isMap(dv) && isMap(defaults[k])) coalesceDefaults(dv, defaults[k] as Values);
+      if (dv === null) removals.push([dest, k]);
+      else if (isMap(dv) && isMap(defaults[k])) coalesceDefaults(dv, defaults[k] as Values, removals);
     } else {
       setKey(dest, k, deepClone(defaults[k]));
     }
@@ -114,7 +117,8 @@ export function coalesceTree(node: RenderNode, user: Values, warnings: ValueWarn
 }
 
 function coalesceNode(node: RenderNode, dest: Values, top: boolean, warnings: ValueWarning[]): void {
-  coalesceDefaults(dest, node.defaults);
+  const removals: [Values, string][] = [];
+  coalesceDefaults(dest, node.defaults, removals);
   for (const child of node.children) {
     let cv = getKey(dest, child.name);
     if (cv !== undefined && cv !== null && !isMap(cv)) {
@@ -125,6 +129,7 @@ function coalesceNode(node: RenderNode, dest: Values, top: boolean, warnings: Va
     coalesceNode(child, cv as Values, false, warnings);
     setKey(dest, child.name, cv);
   }
+  for (const [obj, key] of removals) if (obj[key] === null) delete obj[key];
   if (!top) stripNulls(dest);
 }
 
