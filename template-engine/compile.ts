@@ -64,6 +64,14 @@ function sexpr(name: string, params: Expression[], at: SourceLocation, hash?: hb
   return { type: 'SubExpression', path: path(name, at), params, hash: hash ?? { type: 'Hash', pairs: [], loc: at }, loc: at } as SubExpression;
 }
 
+/** The same path without its last segment (`Values.image` for `Values.image.tag`), for strict-mode hints. */
+function parentOf(p: PathExpression): PathExpression[] {
+  if (p.parts.length < 2) return [];
+  const parts = p.parts.slice(0, -1);
+  const original = p.original.slice(0, p.original.lastIndexOf('.'));
+  return [{ ...p, parts, original } as PathExpression];
+}
+
 function isSimpleName(p: Expression): p is PathExpression {
   const pe = p as PathExpression;
   return p.type === 'PathExpression' && !pe.data && pe.depth === 0 && pe.parts.length === 1 && !/^(this|\.)$/.test(pe.original);
@@ -115,7 +123,7 @@ class Rewriter {
 
   private param(e: Expression, guarded: boolean): Expression {
     if (e.type === 'SubExpression') return this.subexpr(e as SubExpression);
-    if (this.settings.strict && !guarded && isValuePath(e)) return sexpr('__ref', [e, str((e as PathExpression).original, loc(e))], loc(e));
+    if (this.settings.strict && !guarded && isValuePath(e)) return sexpr('__ref', [e, str((e as PathExpression).original, loc(e)), ...parentOf(e as PathExpression)], loc(e));
     return e;
   }
 
@@ -150,7 +158,7 @@ class Rewriter {
       return { ...m, path: path('__out', at), params: [inner], hash: { type: 'Hash', pairs: [], loc: at } } as MustacheStatement;
     }
     // A bare value: `__out` checks it under --strict and prints it the Go way.
-    return { ...m, path: path('__out', at), params: [pe, str(pe.original, at)], hash: { type: 'Hash', pairs: [], loc: at } } as MustacheStatement;
+    return { ...m, path: path('__out', at), params: [pe, str(pe.original, at), ...(this.settings.strict ? parentOf(pe) : [])], hash: { type: 'Hash', pairs: [], loc: at } } as MustacheStatement;
   }
 
   block(b: BlockStatement): BlockStatement {

@@ -83,14 +83,22 @@ interface Node {
 }
 
 /** Renders every template of the enabled charts in the tree; errors name the chart file, line and column. */
-export function renderTree(tree: RenderNode, values: Values, settings: RenderSettings): RenderResult {
+/** A Handlebars environment with our helpers, named templates, and error tracking. */
+export interface RenderEnvironment {
+  compile(source: string, file: string): CompiledTemplate;
+  /** Makes the named templates of compiled files available to `include`; later calls win. */
+  define(defines: NamedTemplate[]): void;
+  /** Runs a compiled template; errors come out as ChartroomError naming file, line and column. */
+  run(fn: TemplateDelegate, ctx: unknown, file: string, source: string, chart?: string): string;
+}
+
+/** Creates the environment one render uses. */
+export function createEnvironment(settings: { strict?: boolean; now?: () => Date }): RenderEnvironment {
   const hb = Handlebars.create();
   const strict = settings.strict ?? false;
   const named = new Map<string, NamedTemplate>();
   const tplCache = new Map<string, CompiledTemplate>();
   let depth = 0;
-  const release = releaseObject(settings.release);
-  const capabilities = capabilitiesObject(settings.release, VERSION);
 
   const run = (fn: TemplateDelegate, ctx: unknown, file: string, source: string): string => {
     try {
@@ -201,6 +209,44 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
   const helperNames = new Set([...Object.keys(HELPERS), ...BLOCK_HELPERS, ...BUILTIN_HELPERS, '__out', '__ref']);
   const settings_ = { helpers: helperNames, strict };
 
+  return {
+    compile(source, file) {
+      try {
+        return compileTemplate(hb, source, file, settings_);
+      } catch (e) {
+        if (e instanceof CompileProblem) {
+          throw new ChartroomError('TEMPLATE_SYNTAX', e.message, { file, line: e.line, column: e.column, snippet: lineOf(source, e.line), hint: e.hint });
+        }
+        throw e;
+      }
+    },
+    define(defines) {
+      for (const d of defines) named.set(d.name, d);
+    },
+    run(fn, ctx, file, source, chart) {
+      try {
+        depth = 0;
+        return run(fn, ctx, file, source);
+      } catch (e) {
+        throw toChartroomError(e, chart);
+      }
+    },
+  };
+}
+
+/** Renders one template text against a context (for `tpl`-like uses, docs examples and tests). */
+export function renderString(source: string, context: unknown, settings: { strict?: boolean; now?: () => Date; file?: string } = {}): string {
+  const env = createEnvironment(settings);
+  const file = settings.file ?? 'inline';
+  const c = env.compile(source, file);
+  env.define(c.defines);
+  return env.run(c.main, context, file, source);
+}
+
+export function renderTree(tree: RenderNode, values: Values, settings: RenderSettings): RenderResult {
+  const env = createEnvironment(settings);
+  const release = releaseObject(settings.release);
+  const capabilities = capabilitiesObject(settings.release, VERSION);
   // Build every chart's root object and compile its templates.
   const nodes: Node[] = [];
   const build = (rn: RenderNode, prefix: string): Node => {
@@ -227,14 +273,7 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
     for (const t of rn.chart.templates) {
       const source = t.data.toString('utf8');
       const file = `${rn.chart.source}/${t.name}`;
-      try {
-        node.compiled.push({ file, path: `${prefix}/${t.name}`, source, compiled: compileTemplate(hb, source, file, settings_) });
-      } catch (e) {
-        if (e instanceof CompileProblem) {
-          throw new ChartroomError('TEMPLATE_SYNTAX', e.message, { file, line: e.line, column: e.column, snippet: lineOf(source, e.line), hint: e.hint, chart: rn.chart.metadata.name });
-        }
-        throw e;
-      }
+      node.compiled.push({ file, path: `${prefix}/${t.name}`, source, compiled: env.compile(source, file) });
     }
     nodes.push(node);
     return node;
@@ -243,7 +282,7 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
 
   // Deeper charts first, so a parent's define of the same name wins, as in Helm.
   const ordered = [...nodes].sort((a, b) => b.prefix.split('/').length - a.prefix.split('/').length || a.prefix.localeCompare(b.prefix));
-  for (const n of ordered) for (const c of n.compiled) for (const d of c.compiled.defines) named.set(d.name, d);
+  for (const n of ordered) for (const c of n.compiled) env.define(c.compiled.defines);
 
   const templates: RenderedTemplate[] = [];
   let notes: string | undefined;
@@ -255,13 +294,7 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
       const isNotes = c.path === `${n.prefix}/templates/NOTES.txt`;
       if (isNotes && n.render !== tree) continue;
       const ctx = { ...n.root, Template: { Name: c.path, BasePath: `${n.prefix}/templates` } };
-      let content: string;
-      try {
-        depth = 0;
-        content = run(c.compiled.main, ctx, c.file, c.source);
-      } catch (e) {
-        throw toChartroomError(e, n.render.chart.metadata.name);
-      }
+      const content = env.run(c.compiled.main, ctx, c.file, c.source, n.render.chart.metadata.name);
       if (isNotes) notes = content;
       else templates.push({ path: c.path, content, file: c.file, chart: n.render.chart });
     }
@@ -282,7 +315,7 @@ function strictError(pathText: string, parent: unknown, options: HelperOptions):
   return te;
 }
 
-function toChartroomError(e: unknown, chart: string): ChartroomError {
+function toChartroomError(e: unknown, chart: string | undefined): ChartroomError {
   if (e instanceof ChartroomError) return e;
   const te = e instanceof TemplateError ? e : asTemplateError(e, undefined);
   const trace = te.trace.map((t) => `included from ${t.file ?? '?'}:${t.loc.line}:${t.loc.column}`);
