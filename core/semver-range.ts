@@ -25,7 +25,14 @@ const VERSION_RE = /^v?(\d+|[xX*])(\.(\d+|[xX*]))?(\.(\d+|[xX*]))?(-[0-9A-Za-z.-
 
 function comparator(op: string, version: string, text: string): Comparator {
   if (!VERSION_RE.test(version)) throw new Error(`improper constraint: ${text}`);
-  const v = version.replace(/^v/, '');
+  let v = version.replace(/^v/, '');
+  // A partial version with a prerelease (`1.20-0`) means the missing parts are 0: 1.20.0-0.
+  const m = /^([^-+]*)([-+].*)?$/.exec(v);
+  if (m && m[2] && m[2].startsWith('-') && m[1].split('.').length < 3 && !/[xX*]/.test(m[1])) {
+    const parts = m[1].split('.');
+    while (parts.length < 3) parts.push('0');
+    v = parts.join('.') + m[2];
+  }
   const hasPrerelease = /^[^+]*-/.test(v);
   let npmOp = op;
   if (op === '=>') npmOp = '>=';

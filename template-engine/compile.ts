@@ -15,6 +15,9 @@ type SourceLocation = hbs.AST.SourceLocation;
 /** Helpers whose arguments may be missing on purpose: `--strict` does not check them. */
 export const GUARD_HELPERS = new Set(['if', 'unless', 'with', 'default', 'empty', 'coalesce', 'required', 'and', 'or', 'not', 'hasKey', 'dig', 'ternary', 'kindIs', 'kindOf', 'typeOf', 'typeIs', 'all', 'any']);
 
+/** Helpers that take no arguments and are called when named as an argument. */
+const ZERO_ARG_HELPERS = new Set(['now']);
+
 /** A problem found while compiling, with its 1-based position in the template source. */
 export class CompileProblem extends Error {
   constructor(
@@ -123,6 +126,8 @@ class Rewriter {
 
   private param(e: Expression, guarded: boolean): Expression {
     if (e.type === 'SubExpression') return this.subexpr(e as SubExpression);
+    // Go calls argument-less functions used as arguments (`date "2006" now`); so do we.
+    if (isSimpleName(e) && ZERO_ARG_HELPERS.has((e as PathExpression).original)) return sexpr((e as PathExpression).original, [], loc(e));
     if (this.settings.strict && !guarded && isValuePath(e)) return sexpr('__ref', [e, str((e as PathExpression).original, loc(e)), ...parentOf(e as PathExpression)], loc(e));
     return e;
   }
