@@ -11,6 +11,7 @@ declare const CHARTROOM_VERSION: string;
 const program = new Command('chart')
   .description('Chartroom: build, check, render and package Kubernetes charts')
   .version(CHARTROOM_VERSION, '--version', 'print the version')
+  .enablePositionalOptions()
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 

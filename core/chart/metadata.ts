@@ -56,9 +56,15 @@ export interface MetadataWarning {
 
 const ALIAS_RE = /^[a-zA-Z0-9_-]+$/;
 
-/** The chart's own engine, or undefined for a Helm Go-template chart. */
+/**
+ * Annotation that marks a Handlebars chart as well as `engine:` does. `helm package` rewrites Chart.yaml
+ * and drops fields Helm v3/v4 do not know, such as `engine`; annotations survive it.
+ */
+export const ENGINE_ANNOTATION = 'chartroom.dev/engine';
+
+/** Whether Chartroom renders this chart: `engine: handlebars`, or the engine annotation. */
 export function isHandlebarsChart(md: ChartMetadata): boolean {
-  return md.engine === 'handlebars';
+  return md.engine === 'handlebars' || md.annotations?.[ENGINE_ANNOTATION] === 'handlebars';
 }
 
 /** Parses and validates Chart.yaml text; errors name the file, line and field. */
