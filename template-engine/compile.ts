@@ -1,8 +1,5 @@
-import type Handlebars from 'handlebars';
-import type { TemplateDelegate } from 'handlebars';
+import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
 
-// `hbs` is the global namespace in which Handlebars declares its syntax tree types.
-type Node = hbs.AST.Node;
 type Program = hbs.AST.Program;
 type Statement = hbs.AST.Statement;
 type Expression = hbs.AST.Expression;
@@ -13,10 +10,13 @@ type BlockStatement = hbs.AST.BlockStatement;
 type SourceLocation = hbs.AST.SourceLocation;
 
 /** Helpers whose arguments may be missing on purpose: `--strict` does not check them. */
-export const GUARD_HELPERS = new Set(['if', 'unless', 'with', 'default', 'empty', 'coalesce', 'required', 'and', 'or', 'not', 'hasKey', 'dig', 'ternary', 'kindIs', 'kindOf', 'typeOf', 'typeIs', 'all', 'any']);
+export const GUARD_HELPERS = new Set(['if', 'unless', 'with', 'default', 'empty', 'coalesce', 'required', 'and', 'or', 'not', 'hasKey', 'dig', 'ternary', 'kindIs', 'kindOf', 'typeOf', 'typeIs', 'all', 'any', 'let']);
 
-/** Helpers that take no arguments and are called when named as an argument. */
-const ZERO_ARG_HELPERS = new Set(['now']);
+/** Helpers that take no arguments and are called when named as an argument, as Go calls `now`. */
+export const ZERO_ARG_HELPERS = new Set(['now']);
+
+/** Block helpers the interpreter implements itself. */
+export const BLOCK_HELPERS = new Set(['if', 'unless', 'with', 'range', 'each', 'let', 'define']);
 
 /** A problem found while compiling, with its 1-based position in the template source. */
 export class CompileProblem extends Error {
@@ -30,59 +30,21 @@ export class CompileProblem extends Error {
   }
 }
 
-export interface NamedTemplate {
-  name: string;
-  fn: TemplateDelegate;
-  /** Display path of the file that defines it. */
+/** A parsed template, ready for the interpreter. */
+export interface Template {
+  program: Program;
+  /** Display path of the file, for errors. */
   file: string;
   source: string;
 }
 
+export interface NamedTemplate extends Template {
+  name: string;
+}
+
 export interface CompiledTemplate {
-  main: TemplateDelegate;
+  main: Template;
   defines: NamedTemplate[];
-}
-
-export interface CompileSettings {
-  /** Names of every helper the engine registers. */
-  helpers: Set<string>;
-  strict: boolean;
-}
-
-type HB = typeof Handlebars;
-
-function loc(node: { loc?: SourceLocation }): SourceLocation {
-  return node.loc ?? { source: '', start: { line: 1, column: 0 }, end: { line: 1, column: 0 } };
-}
-
-function str(value: string, at: SourceLocation): hbs.AST.StringLiteral {
-  return { type: 'StringLiteral', value, original: value, loc: at };
-}
-
-function path(name: string, at: SourceLocation): PathExpression {
-  return { type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc: at } as PathExpression;
-}
-
-function sexpr(name: string, params: Expression[], at: SourceLocation, hash?: hbs.AST.Hash): SubExpression {
-  return { type: 'SubExpression', path: path(name, at), params, hash: hash ?? { type: 'Hash', pairs: [], loc: at }, loc: at } as SubExpression;
-}
-
-/** The same path without its last segment (`Values.image` for `Values.image.tag`), for strict-mode hints. */
-function parentOf(p: PathExpression): PathExpression[] {
-  if (p.parts.length < 2) return [];
-  const parts = p.parts.slice(0, -1);
-  const original = p.original.slice(0, p.original.lastIndexOf('.'));
-  return [{ ...p, parts, original } as PathExpression];
-}
-
-function isSimpleName(p: Expression): p is PathExpression {
-  const pe = p as PathExpression;
-  return p.type === 'PathExpression' && !pe.data && pe.depth === 0 && pe.parts.length === 1 && !/^(this|\.)$/.test(pe.original);
-}
-
-function isValuePath(p: Expression): p is PathExpression {
-  const pe = p as PathExpression;
-  return p.type === 'PathExpression' && !pe.data && pe.parts.length > 0 && pe.original !== 'this' && pe.original !== '.';
 }
 
 function distance(a: string, b: string): number {
@@ -93,12 +55,11 @@ function distance(a: string, b: string): number {
   return dp[a.length][b.length];
 }
 
-/** Suggests the closest helper name for a typo. */
+/** Suggests the closest name for a typo. */
 export function closest(name: string, names: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const n of names) {
-    if (n.startsWith('__')) continue;
     const d = distance(name.toLowerCase(), n.toLowerCase());
     if (d < bestD) {
       bestD = d;
@@ -108,93 +69,100 @@ export function closest(name: string, names: Iterable<string>): string | undefin
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
-/**
- * Rewrites a template's syntax tree: every output goes through `__out` (Go-style printing, strict checks),
- * value arguments are checked under `--strict`, and unknown helpers are reported before anything runs.
- */
-class Rewriter {
-  constructor(private readonly settings: CompileSettings) {}
+/** A single-segment name such as `quote` (not `this`, `../x`, `@key` or `a.b`). */
+export function isSimpleName(p: Expression): p is PathExpression {
+  const pe = p as PathExpression;
+  return p.type === 'PathExpression' && !pe.data && pe.depth === 0 && pe.parts.length === 1 && !/^(this|\.)/.test(pe.original);
+}
 
-  private unknownHelper(name: string, at: SourceLocation): never {
-    const guess = closest(name, this.settings.helpers);
-    throw new CompileProblem(`unknown helper "${name}"`, at.start.line, at.start.column + 1, guess ? `did you mean "${guess}"? Helpers are listed in docs/templates.md` : 'helpers are listed in docs/templates.md');
+function at(node: { loc?: SourceLocation }): { line: number; column: number } {
+  return node.loc ? { line: node.loc.start.line, column: node.loc.start.column + 1 } : { line: 1, column: 1 };
+}
+
+/** Checks a template before it runs: unknown helpers, partials, decorators and misplaced defines. */
+class Checker {
+  constructor(private readonly helpers: Set<string>) {}
+
+  private unknown(name: string, node: { loc?: SourceLocation }): never {
+    const guess = closest(name, [...this.helpers].filter((h) => !h.startsWith('_')));
+    const { line, column } = at(node);
+    throw new CompileProblem(`unknown helper "${name}"`, line, column, guess ? `did you mean "${guess}"? Helpers are listed in docs/templates.md` : 'helpers are listed in docs/templates.md');
   }
 
-  private checkHelper(p: PathExpression) {
-    if (isSimpleName(p) && !this.settings.helpers.has(p.original)) this.unknownHelper(p.original, loc(p));
-  }
-
-  private param(e: Expression, guarded: boolean): Expression {
-    if (e.type === 'SubExpression') return this.subexpr(e as SubExpression);
-    // Go calls argument-less functions used as arguments (`date "2006" now`); so do we.
-    if (isSimpleName(e) && ZERO_ARG_HELPERS.has((e as PathExpression).original)) return sexpr((e as PathExpression).original, [], loc(e));
-    if (this.settings.strict && !guarded && isValuePath(e)) return sexpr('__ref', [e, str((e as PathExpression).original, loc(e)), ...parentOf(e as PathExpression)], loc(e));
-    return e;
-  }
-
-  private args(helper: PathExpression | Expression, params: Expression[], hash: hbs.AST.Hash | undefined) {
-    const name = helper.type === 'PathExpression' ? (helper as PathExpression).original : '';
-    const guarded = GUARD_HELPERS.has(name);
-    const ps = params.map((p) => this.param(p, guarded));
-    const h = hash ? { ...hash, pairs: hash.pairs.map((pair: hbs.AST.HashPair) => ({ ...pair, value: this.param(pair.value, guarded) })) } : hash;
-    return { ps, h };
-  }
-
-  subexpr(s: SubExpression): SubExpression {
-    if (s.path.type === 'PathExpression') this.checkHelper(s.path as PathExpression);
-    const { ps, h } = this.args(s.path, s.params, s.hash);
-    return { ...s, params: ps, hash: h } as SubExpression;
-  }
-
-  mustache(m: MustacheStatement): MustacheStatement {
-    const at = loc(m);
-    const p = m.path as Expression;
-    if (p.type !== 'PathExpression') {
-      if (p.type === 'SubExpression') return { ...m, path: path('__out', at), params: [this.subexpr(p as SubExpression)], hash: { type: 'Hash', pairs: [], loc: at } } as MustacheStatement;
-      return m; // a literal prints as itself
-    }
+  private callee(p: Expression, isBlock: boolean) {
+    if (p.type !== 'PathExpression') return;
     const pe = p as PathExpression;
-    const isCall = m.params.length > 0 || (m.hash && m.hash.pairs.length > 0) || (isSimpleName(pe) && this.settings.helpers.has(pe.original));
-    let inner: Expression;
-    if (isCall) {
-      this.checkHelper(pe);
-      const { ps, h } = this.args(pe, m.params, m.hash);
-      inner = { type: 'SubExpression', path: pe, params: ps, hash: h ?? { type: 'Hash', pairs: [], loc: at }, loc: at } as SubExpression;
-      return { ...m, path: path('__out', at), params: [inner], hash: { type: 'Hash', pairs: [], loc: at } } as MustacheStatement;
+    if (!isSimpleName(pe)) return;
+    if (isBlock) {
+      if (pe.original === 'define') {
+        const { line, column } = at(pe);
+        throw new CompileProblem('define must stand at the top level of a template file, not inside another block', line, column);
+      }
+      if (!BLOCK_HELPERS.has(pe.original)) {
+        const { line, column } = at(pe);
+        if (this.helpers.has(pe.original)) throw new CompileProblem(`"${pe.original}" is not a block helper; call it as {{${pe.original} …}}`, line, column);
+        const guess = closest(pe.original, BLOCK_HELPERS);
+        throw new CompileProblem(`unknown block helper "${pe.original}"`, line, column, guess ? `did you mean "#${guess}"?` : 'block helpers: if, unless, with, range, each, let');
+      }
+    } else if (!this.helpers.has(pe.original) && !BLOCK_HELPERS.has(pe.original)) {
+      this.unknown(pe.original, pe);
+    } else if (BLOCK_HELPERS.has(pe.original) && !this.helpers.has(pe.original)) {
+      const { line, column } = at(pe);
+      throw new CompileProblem(`"${pe.original}" is a block helper; write {{#${pe.original} …}}…{{/${pe.original}}}`, line, column);
     }
-    // A bare value: `__out` checks it under --strict and prints it the Go way.
-    return { ...m, path: path('__out', at), params: [pe, str(pe.original, at), ...(this.settings.strict ? parentOf(pe) : [])], hash: { type: 'Hash', pairs: [], loc: at } } as MustacheStatement;
   }
 
-  block(b: BlockStatement): BlockStatement {
-    const p = b.path as PathExpression;
-    this.checkHelper(p);
-    const { ps, h } = this.args(p, b.params, b.hash);
-    return { ...b, params: ps, hash: h, program: b.program && this.program(b.program), inverse: b.inverse && this.program(b.inverse) } as BlockStatement;
+  private expr(e: Expression) {
+    if (e.type === 'SubExpression') {
+      const s = e as SubExpression;
+      this.callee(s.path, false);
+      s.params.forEach((p) => this.expr(p));
+      s.hash?.pairs.forEach((pair) => this.expr(pair.value));
+    }
   }
 
-  program(p: Program): Program {
-    return { ...p, body: p.body.map((s) => this.statement(s)) };
+  program(p: Program | undefined) {
+    if (!p) return;
+    for (const s of p.body) this.statement(s);
   }
 
-  statement(s: Statement): Statement {
+  statement(s: Statement) {
     switch (s.type) {
-      case 'MustacheStatement':
-        return this.mustache(s as MustacheStatement);
-      case 'BlockStatement':
-        return this.block(s as BlockStatement);
+      case 'MustacheStatement': {
+        const m = s as MustacheStatement;
+        const hasArgs = m.params.length > 0 || (m.hash && m.hash.pairs.length > 0);
+        if (hasArgs) this.callee(m.path as Expression, false);
+        else if (isSimpleName(m.path as Expression) && BLOCK_HELPERS.has((m.path as PathExpression).original)) this.callee(m.path as Expression, false);
+        if (m.path.type === 'SubExpression') this.expr(m.path as SubExpression);
+        m.params.forEach((p) => this.expr(p));
+        m.hash?.pairs.forEach((pair) => this.expr(pair.value));
+        break;
+      }
+      case 'BlockStatement': {
+        const b = s as BlockStatement;
+        this.callee(b.path as Expression, true);
+        if (b.path.type === 'PathExpression' && !isSimpleName(b.path as Expression)) {
+          const { line, column } = at(b.path);
+          throw new CompileProblem(`{{#${(b.path as PathExpression).original}}} is not a block helper; use {{#each …}}, {{#with …}} or {{#if …}}`, line, column);
+        }
+        b.params.forEach((p) => this.expr(p));
+        b.hash?.pairs.forEach((pair) => this.expr(pair.value));
+        this.program(b.program);
+        this.program(b.inverse);
+        break;
+      }
       case 'PartialStatement':
       case 'PartialBlockStatement': {
-        const at = loc(s as Node as { loc?: SourceLocation });
-        throw new CompileProblem('partials ({{> name}}) are not supported; use {{include "name" this}}', at.start.line, at.start.column + 1);
+        const { line, column } = at(s as { loc?: SourceLocation });
+        throw new CompileProblem('partials ({{> name}}) are not supported; use {{include "name" this}}', line, column);
       }
       case 'DecoratorBlock':
       case 'Decorator': {
-        const at = loc(s as Node as { loc?: SourceLocation });
-        throw new CompileProblem('decorators are not supported', at.start.line, at.start.column + 1);
+        const { line, column } = at(s as { loc?: SourceLocation });
+        throw new CompileProblem('decorators are not supported', line, column);
       }
       default:
-        return s;
+        break;
     }
   }
 }
@@ -211,45 +179,34 @@ function parseProblem(e: Error): CompileProblem {
   return new CompileProblem(message, line, column);
 }
 
-/** Parses and compiles one template file; `{{#define "name"}}` blocks become named templates. */
-export function compileTemplate(hb: HB, source: string, file: string, settings: CompileSettings): CompiledTemplate {
+/**
+ * Parses one template file. Whitespace works as in Go templates: only `~` (Go's `-`) trims, and lines that
+ * hold just a block tag are kept. `{{#define "name"}}` blocks at the top level become named templates.
+ */
+export function compileTemplate(source: string, file: string, helpers: Set<string>): CompiledTemplate {
   let ast: Program;
   try {
-    // Whitespace works as in Go templates: only `~` (Go's `-`) trims; lines holding just a block tag are kept.
-    ast = hb.parse(source, { ignoreStandalone: true } as never);
+    ast = parse(source, { ignoreStandalone: true });
   } catch (e) {
     throw parseProblem(e as Error);
   }
-  const rewriter = new Rewriter(settings);
+  const checker = new Checker(helpers);
   const defines: NamedTemplate[] = [];
   const body: Statement[] = [];
-  for (const s of ast.body as Statement[]) {
+  for (const s of ast.body) {
     const b = s as BlockStatement;
     if (s.type === 'BlockStatement' && b.path.type === 'PathExpression' && (b.path as PathExpression).original === 'define') {
       const name = b.params[0];
       if (!name || name.type !== 'StringLiteral') {
-        const at = loc(b);
-        throw new CompileProblem('define needs a quoted template name: {{#define "chart.name"}}...{{/define}}', at.start.line, at.start.column + 1);
+        const { line, column } = at(b);
+        throw new CompileProblem('define needs a quoted template name: {{#define "chart.name"}}...{{/define}}', line, column);
       }
-      defines.push({ name: (name as hbs.AST.StringLiteral).value, fn: compileAst(hb, rewriter.program(b.program)), file, source });
+      checker.program(b.program);
+      defines.push({ name: (name as hbs.AST.StringLiteral).value, program: b.program, file, source });
       continue;
     }
-    body.push(rewriter.statement(s));
+    checker.statement(s);
+    body.push(s);
   }
-  return { main: compileAst(hb, { ...ast, body }), defines };
+  return { main: { program: { ...ast, body }, file, source }, defines };
 }
-
-const parsedAlready = new WeakSet<object>();
-
-/** Compiles an already processed tree without running Handlebars' whitespace pass a second time. */
-function compileAst(hb: HB, program: Program): TemplateDelegate {
-  const env = hb as HB & { parse: (input: unknown, options?: unknown) => Program; __chartroomPatched?: boolean };
-  if (!env.__chartroomPatched) {
-    const original = env.parse.bind(env);
-    env.parse = (input: unknown, options?: unknown) => (typeof input === 'object' && input !== null && parsedAlready.has(input) ? (input as Program) : original(input, options));
-    env.__chartroomPatched = true;
-  }
-  parsedAlready.add(program);
-  return hb.compile(program, { noEscape: true, strict: false, preventIndent: true, knownHelpersOnly: false });
-}
-

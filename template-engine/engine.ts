@@ -1,15 +1,12 @@
-import Handlebars from 'handlebars';
-import type { HelperOptions, TemplateDelegate } from 'handlebars';
 import { ChartroomError, lineOf } from '../core/errors.js';
 import type { Chart, Values } from '../core/chart/model.js';
 import { isHandlebarsChart } from '../core/chart/metadata.js';
 import { valuesFor, type RenderNode } from '../core/values/render-values.js';
-import { CompileProblem, closest, compileTemplate, type CompiledTemplate, type NamedTemplate } from './compile.js';
+import { BLOCK_HELPERS, closest, CompileProblem, compileTemplate, type CompiledTemplate, type NamedTemplate, type Template } from './compile.js';
 import { capabilitiesObject, chartObject, filesObject, releaseObject, type ReleaseOptions, type TemplateRoot } from './context.js';
-import { goString } from './go-format.js';
-import { BLOCK_HELPERS, BUILTIN_HELPERS, HELPERS } from './helpers/index.js';
-import { TemplateFailure, type HelperCall, type RenderHooks } from './helpers/types.js';
-import { isEmpty, isMap, own } from './helpers/values.js';
+import { BUILTIN_HELPERS, HELPERS } from './helpers/index.js';
+import type { Helper, RenderHooks } from './helpers/types.js';
+import { Interpreter, TemplateError } from './interpreter.js';
 
 declare const CHARTROOM_VERSION: string;
 const VERSION = typeof CHARTROOM_VERSION === 'string' ? CHARTROOM_VERSION : '0.0.0-dev';
@@ -41,81 +38,36 @@ export interface RenderResult {
   notes?: string;
 }
 
-interface Loc {
-  line: number;
-  column: number;
-}
-
-/** A template error while it travels up through includes, before it becomes a ChartroomError. */
-class TemplateError extends Error {
-  file?: string;
-  source?: string;
-  loc?: Loc;
-  trace: { file?: string; loc: Loc }[] = [];
-  hint?: string;
-  failure = false;
-}
-
-function locOf(options: unknown): Loc | undefined {
-  const l = (options as { loc?: { start: { line: number; column: number } } } | undefined)?.loc;
-  return l ? { line: l.start.line, column: l.start.column + 1 } : undefined;
-}
-
-function asTemplateError(e: unknown, loc: Loc | undefined, helper?: string): TemplateError {
-  if (e instanceof TemplateError) return e;
-  if (e instanceof ChartroomError) throw e;
-  const err = e as Error & { lineNumber?: number; column?: number };
-  let message = err?.message ?? String(e);
-  message = message.replace(/ - \d+:\d+$/, '');
-  const te = new TemplateError(helper && !(e instanceof TemplateFailure) ? `${helper}: ${message}` : message);
-  te.failure = e instanceof TemplateFailure;
-  if (loc) te.loc = loc;
-  else if (typeof err?.lineNumber === 'number') te.loc = { line: err.lineNumber, column: (err.column ?? 0) + 1 };
-  return te;
-}
-
-interface Node {
-  render: RenderNode;
-  /** Manifest name prefix: `chart` or `parent/charts/alias`. */
-  prefix: string;
-  root: TemplateRoot;
-  compiled: { file: string; path: string; source: string; compiled: CompiledTemplate }[];
-}
-
-/** Renders every template of the enabled charts in the tree; errors name the chart file, line and column. */
-/** A Handlebars environment with our helpers, named templates, and error tracking. */
+/** A set of helpers, named templates and an interpreter for one render. */
 export interface RenderEnvironment {
   compile(source: string, file: string): CompiledTemplate;
-  /** Makes the named templates of compiled files available to `include`; later calls win. */
+  /** Makes named templates available to `include`; later calls win. */
   define(defines: NamedTemplate[]): void;
-  /** Runs a compiled template; errors come out as ChartroomError naming file, line and column. */
-  run(fn: TemplateDelegate, ctx: unknown, file: string, source: string, chart?: string): string;
+  /** Renders a template; errors come out as ChartroomError naming file, line and column. */
+  run(template: Template, ctx: unknown, chart?: string): string;
 }
+
+const HELPER_NAMES = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
+
+/** Handlebars' own `lookup` and `log`, kept for authors who know them. */
+const BUILTINS: Record<string, Helper> = {
+  lookup: (obj, key) => (obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, String(key)) ? (obj as Record<string, unknown>)[String(key)] : undefined),
+  log: () => '',
+};
 
 /** Creates the environment one render uses. */
 export function createEnvironment(settings: { strict?: boolean; now?: () => Date }): RenderEnvironment {
-  const hb = Handlebars.create();
-  const strict = settings.strict ?? false;
   const named = new Map<string, NamedTemplate>();
   const tplCache = new Map<string, CompiledTemplate>();
   let depth = 0;
-
-  const run = (fn: TemplateDelegate, ctx: unknown, file: string, source: string): string => {
-    try {
-      return fn(ctx);
-    } catch (e) {
-      const te = asTemplateError(e, undefined);
-      if (!te.file) {
-        te.file = file;
-        te.source = source;
-      }
-      for (const t of te.trace) if (!t.file) t.file = file;
-      throw te;
+  const enter = (what: string) => {
+    if (++depth > MAX_INCLUDE_DEPTH) {
+      depth = 0;
+      throw new TemplateError(`${what}: templates include each other more than ${MAX_INCLUDE_DEPTH} levels deep (runaway recursion?)`);
     }
   };
-
   const hooks: RenderHooks = {
-    strict,
+    strict: settings.strict ?? false,
     now: settings.now ?? (() => new Date()),
     include(name, context) {
       const t = named.get(name);
@@ -125,12 +77,9 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
         te.hint = guess ? `did you mean "${guess}"?` : 'named templates are made with {{#define "name"}}...{{/define}} in a templates/_*.tpl file';
         throw te;
       }
-      if (++depth > MAX_INCLUDE_DEPTH) {
-        depth = 0;
-        throw new TemplateError(`include "${name}": templates include each other more than ${MAX_INCLUDE_DEPTH} levels deep (runaway recursion?)`);
-      }
+      enter(`include "${name}"`);
       try {
-        return run(t.fn, context, t.file, t.source);
+        return interpreter.render(t, context);
       } finally {
         depth--;
       }
@@ -139,7 +88,7 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
       let c = tplCache.get(text);
       if (!c) {
         try {
-          c = compileTemplate(hb, text, 'tpl', settings_);
+          c = compileTemplate(text, 'tpl string', HELPER_NAMES);
         } catch (e) {
           if (e instanceof CompileProblem) {
             const te = new TemplateError(`tpl: ${e.message} (line ${e.line} of the string)`);
@@ -151,68 +100,29 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
         for (const d of c.defines) named.set(d.name, d);
         tplCache.set(text, c);
       }
-      if (++depth > MAX_INCLUDE_DEPTH) {
-        depth = 0;
-        throw new TemplateError(`tpl: templates nest more than ${MAX_INCLUDE_DEPTH} levels deep (runaway recursion?)`);
-      }
+      enter('tpl');
       try {
-        return run(c.main, context, 'tpl string', text);
+        return interpreter.render(c.main, context);
       } catch (e) {
         const te = e as TemplateError;
-        if (te.file === 'tpl string' && te.loc) te.message = `tpl: ${te.message} (at line ${te.loc.line}, column ${te.loc.column} of the string ${JSON.stringify(text.length > 60 ? text.slice(0, 57) + '...' : text)})`;
-        te.file = undefined;
-        te.loc = undefined;
+        if (te.file === 'tpl string') {
+          const shown = JSON.stringify(text.length > 60 ? text.slice(0, 57) + '...' : text);
+          te.message = `tpl: ${te.message}${te.line ? ` (at line ${te.line}, column ${te.column} of the string ${shown})` : ''}`;
+          te.file = undefined;
+          te.line = undefined;
+          te.column = undefined;
+        }
         throw te;
       } finally {
         depth--;
       }
     },
   };
-
-  const wrap = (name: string, fn: (this: HelperCall, ...args: unknown[]) => unknown) =>
-    function (this: unknown, ...args: unknown[]) {
-      const options = args.pop() as HelperCall['options'];
-      try {
-        return fn.apply({ hash: options?.hash ?? {}, options, render: hooks }, args);
-      } catch (e) {
-        const loc = locOf(options);
-        if (e instanceof TemplateError) {
-          if (!e.loc) e.loc = loc;
-          else if (e.file && loc) e.trace.push({ loc });
-          throw e;
-        }
-        throw asTemplateError(e, loc, name);
-      }
-    };
-
-  for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, wrap(name, fn));
-  registerBlocks(hb, wrap);
-  hb.registerHelper('__out', function (this: unknown, value: unknown, ...rest: unknown[]) {
-    const options = rest.pop() as HelperOptions;
-    const [pathText, parent] = rest as [string | undefined, unknown];
-    if (value === undefined && pathText !== undefined && strict) throw strictError(pathText, parent, options);
-    if (typeof value === 'function') value = (value as () => unknown)();
-    return goString(value);
-  });
-  hb.registerHelper('__ref', function (value: unknown, pathText: string, ...rest: unknown[]) {
-    const options = rest.pop() as HelperOptions;
-    if (value === undefined && strict) throw strictError(pathText, rest[0], options);
-    return value;
-  });
-  hb.registerHelper('helperMissing', function (...args: unknown[]) {
-    const options = args.pop() as HelperOptions & { name?: string };
-    const te = new TemplateError(`"${options.name}" is not a helper or a function`);
-    te.loc = locOf(options);
-    throw te;
-  });
-
-  const helperNames = new Set([...Object.keys(HELPERS), ...BLOCK_HELPERS, ...BUILTIN_HELPERS, '__out', '__ref']);
-  const settings_ = { helpers: helperNames, strict };
-
+  const interpreter = new Interpreter({ ...HELPERS, ...BUILTINS }, hooks);
   return {
     compile(source, file) {
       try {
-        return compileTemplate(hb, source, file, settings_);
+        return compileTemplate(source, file, HELPER_NAMES);
       } catch (e) {
         if (e instanceof CompileProblem) {
           throw new ChartroomError('TEMPLATE_SYNTAX', e.message, { file, line: e.line, column: e.column, snippet: lineOf(source, e.line), hint: e.hint });
@@ -223,10 +133,10 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
     define(defines) {
       for (const d of defines) named.set(d.name, d);
     },
-    run(fn, ctx, file, source, chart) {
+    run(template, ctx, chart) {
+      depth = 0;
       try {
-        depth = 0;
-        return run(fn, ctx, file, source);
+        return interpreter.render(template, ctx);
       } catch (e) {
         throw toChartroomError(e, chart);
       }
@@ -234,20 +144,42 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
   };
 }
 
-/** Renders one template text against a context (for `tpl`-like uses, docs examples and tests). */
-export function renderString(source: string, context: unknown, settings: { strict?: boolean; now?: () => Date; file?: string } = {}): string {
-  const env = createEnvironment(settings);
-  const file = settings.file ?? 'inline';
-  const c = env.compile(source, file);
-  env.define(c.defines);
-  return env.run(c.main, context, file, source);
+function toChartroomError(e: unknown, chart: string | undefined): ChartroomError {
+  if (e instanceof ChartroomError) return e;
+  const te = e instanceof TemplateError ? e : new TemplateError((e as Error)?.message ?? String(e));
+  const trace = te.trace.map((t) => `included from ${t.file}:${t.line}:${t.column}`);
+  const hint = [te.hint, ...trace].filter(Boolean).join('\n  ');
+  return new ChartroomError(te.failure ? 'TEMPLATE_FAIL' : 'TEMPLATE_ERROR', te.message, {
+    file: te.file,
+    line: te.line,
+    column: te.column,
+    snippet: te.source !== undefined && te.line ? lineOf(te.source, te.line) : undefined,
+    hint: hint || undefined,
+    chart,
+  });
 }
 
+/** Renders one template text against a context (for docs examples and tests). */
+export function renderString(source: string, context: unknown, settings: { strict?: boolean; now?: () => Date; file?: string } = {}): string {
+  const env = createEnvironment(settings);
+  const c = env.compile(source, settings.file ?? 'inline');
+  env.define(c.defines);
+  return env.run(c.main, context);
+}
+
+interface Node {
+  render: RenderNode;
+  /** Manifest name prefix: `chart` or `parent/charts/alias`. */
+  prefix: string;
+  root: TemplateRoot;
+  compiled: { path: string; compiled: CompiledTemplate }[];
+}
+
+/** Renders every template of the enabled charts in the tree; errors name the chart file, line and column. */
 export function renderTree(tree: RenderNode, values: Values, settings: RenderSettings): RenderResult {
   const env = createEnvironment(settings);
   const release = releaseObject(settings.release);
   const capabilities = capabilitiesObject(settings.release, VERSION);
-  // Build every chart's root object and compile its templates.
   const nodes: Node[] = [];
   const build = (rn: RenderNode, prefix: string): Node => {
     if (!isHandlebarsChart(rn.chart.metadata)) {
@@ -271,9 +203,7 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
     };
     const node: Node = { render: rn, prefix, root, compiled: [] };
     for (const t of rn.chart.templates) {
-      const source = t.data.toString('utf8');
-      const file = `${rn.chart.source}/${t.name}`;
-      node.compiled.push({ file, path: `${prefix}/${t.name}`, source, compiled: env.compile(source, file) });
+      node.compiled.push({ path: `${prefix}/${t.name}`, compiled: env.compile(t.data.toString('utf8'), `${rn.chart.source}/${t.name}`) });
     }
     nodes.push(node);
     return node;
@@ -294,91 +224,13 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
       const isNotes = c.path === `${n.prefix}/templates/NOTES.txt`;
       if (isNotes && n.render !== tree) continue;
       const ctx = { ...n.root, Template: { Name: c.path, BasePath: `${n.prefix}/templates` } };
-      const content = env.run(c.compiled.main, ctx, c.file, c.source, n.render.chart.metadata.name);
+      const content = env.run(c.compiled.main, ctx, n.render.chart.metadata.name);
       if (isNotes) notes = content;
-      else templates.push({ path: c.path, content, file: c.file, chart: n.render.chart });
+      else templates.push({ path: c.path, content, file: c.compiled.main.file, chart: n.render.chart });
     }
   }
   templates.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { templates, notes };
 }
 
-function strictError(pathText: string, parent: unknown, options: HelperOptions): TemplateError {
-  const te = new TemplateError(`${pathText} is not defined (--strict)`);
-  te.loc = locOf(options);
-  if (isMap(parent)) {
-    const keys = Object.keys(parent);
-    const last = pathText.split('.').pop() ?? '';
-    const guess = closest(last, keys);
-    te.hint = guess ? `did you mean ${pathText.replace(/[^.]+$/, guess)}?` : keys.length ? `it has: ${keys.slice(0, 12).join(', ')}` : undefined;
-  }
-  return te;
-}
-
-function toChartroomError(e: unknown, chart: string | undefined): ChartroomError {
-  if (e instanceof ChartroomError) return e;
-  const te = e instanceof TemplateError ? e : asTemplateError(e, undefined);
-  const trace = te.trace.map((t) => `included from ${t.file ?? '?'}:${t.loc.line}:${t.loc.column}`);
-  const hint = [te.hint, ...trace].filter(Boolean).join('\n  ');
-  return new ChartroomError(te.failure ? 'TEMPLATE_FAIL' : 'TEMPLATE_ERROR', te.message, {
-    file: te.file,
-    line: te.loc?.line,
-    column: te.loc?.column,
-    snippet: te.source !== undefined && te.loc ? lineOf(te.source, te.loc.line) : undefined,
-    hint: hint || undefined,
-    chart,
-  });
-}
-
-type Wrap = (name: string, fn: (this: HelperCall, ...args: unknown[]) => unknown) => (...args: unknown[]) => unknown;
-
-/** Go-like block helpers: emptiness as in Go templates, `range` over maps in key order, `let` for variables. */
-function registerBlocks(hb: typeof Handlebars, wrap: Wrap): void {
-  const block = (name: string, fn: (this: HelperCall, ctx: unknown, ...args: unknown[]) => unknown) =>
-    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
-      const options = args[args.length - 1];
-      return wrap(name, function (this: HelperCall, ...rest: unknown[]) {
-        return fn.call(this, (options as { __ctx?: unknown }).__ctx, ...rest);
-      }).apply(this, args.slice(0, -1).concat([Object.assign(options as object, { __ctx: this })]));
-    });
-
-  block('if', function (ctx, cond) {
-    const o = this.options;
-    return isEmpty(cond) ? o.inverse(ctx) : o.fn(ctx);
-  });
-  block('unless', function (ctx, cond) {
-    const o = this.options;
-    return isEmpty(cond) ? o.fn(ctx) : o.inverse(ctx);
-  });
-  block('with', function (ctx, value) {
-    const o = this.options;
-    if (isEmpty(value)) return o.inverse(ctx);
-    return o.fn(value, { data: o.data, blockParams: [value] });
-  });
-  block('range', function (ctx, coll) {
-    const o = this.options;
-    let items: [unknown, unknown][];
-    if (Array.isArray(coll)) items = coll.map((v, i) => [i, v]);
-    else if (isMap(coll)) items = Object.keys(coll).sort().map((k) => [k, coll[k]]);
-    else if (typeof coll === 'number' && coll > 0) items = Array.from({ length: Math.floor(coll) }, (_, i) => [i, i]);
-    else items = [];
-    if (items.length === 0) return o.inverse(ctx);
-    let out = '';
-    items.forEach(([key, value], i) => {
-      const data = hb.createFrame(o.data ?? {});
-      Object.assign(data, { key, index: i, first: i === 0, last: i === items.length - 1 });
-      out += o.fn(value, { data, blockParams: [value, key] });
-    });
-    return out;
-  });
-  block('let', function (ctx, ...params) {
-    const o = this.options;
-    const data = hb.createFrame(o.data ?? {});
-    for (const [k, v] of Object.entries(this.hash)) (data as Record<string, unknown>)[k] = v;
-    return o.fn(ctx, { data, blockParams: params });
-  });
-  block('define', function () {
-    throw new Error('define must stand at the top level of a template file, not inside another block');
-  });
-  void own;
-}
+export { BLOCK_HELPERS };

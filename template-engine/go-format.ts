@@ -11,12 +11,18 @@ export function goString(v: unknown): string {
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof Date) return v.toISOString();
+  if (hasOwnToString(v)) return String((v as { toString(): string }).toString());
   if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
   if (isPlainMap(v)) {
     const keys = Object.keys(v).sort();
     return `map[${keys.map((k) => `${k}:${goValue(v[k])}`).join(' ')}]`;
   }
   return String(v);
+}
+
+/** Objects that print as a string, like Go's Stringer (e.g. Capabilities.KubeVersion). */
+export function hasOwnToString(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, 'toString') && typeof (v as { toString: unknown }).toString === 'function';
 }
 
 function goValue(v: unknown): string {

@@ -20,7 +20,7 @@ export const HELPERS: Record<string, Helper> = {
   },
 };
 
-/** Block helpers, implemented by the engine. */
+/** Block helpers, implemented by the interpreter. */
 export const BLOCK_HELPERS = ['if', 'unless', 'with', 'range', 'each', 'let', 'define'];
 
 /** Helpers Handlebars itself provides and we keep. */

@@ -1,9 +1,14 @@
-import type { HelperOptions } from 'handlebars';
+/** Where a helper was called: 1-based line and column in the template source. */
+export interface CallSite {
+  line: number;
+  column: number;
+}
 
 /** What a helper can see of the call besides its arguments. */
 export interface HelperCall {
   hash: Record<string, unknown>;
-  options: HelperOptions & { loc?: { start: { line: number; column: number } }; name?: string };
+  name: string;
+  site: CallSite;
   /** The running render, for helpers that render other templates. */
   render: RenderHooks;
 }

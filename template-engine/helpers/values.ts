@@ -20,6 +20,7 @@ export function toStr(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
+  if (typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, 'toString') && typeof (v as { toString: unknown }).toString === 'function') return String(v);
   if (Array.isArray(v) || isMap(v)) return goLike(v);
   return String(v);
 }

@@ -98,7 +98,7 @@ describe('chart template', () => {
     expect((await chartCli(['template', t])).code).toBe(0);
     const r = await chartCli(['template', t, '--strict']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('typo/templates/a.yaml:5:9: Values.image.tagg is not defined (--strict)');
+    expect(r.stderr).toContain('typo/templates/a.yaml:5:11: Values.image.tagg is not defined (--strict)');
     expect(r.stderr).toContain('did you mean Values.image.tag?');
   });
 

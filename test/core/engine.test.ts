@@ -95,7 +95,7 @@ describe('template engine', () => {
     const err = fails('tag: {{Values.image.tagg}}', { strict: true });
     expect(err.message).toBe('Values.image.tagg is not defined (--strict)');
     expect(err.details.hint).toBe('did you mean Values.image.tag?');
-    expect(err.details.column).toBe(6);
+    expect(err.details.column).toBe(8);
     expect(renderString('tag: {{Values.image.tagg}}', ctx)).toBe('tag: ');
     // Guards may test for values that are not there.
     expect(renderString('{{#if Values.missing}}x{{/if}}{{default "d" Values.nope}}', ctx, { strict: true })).toBe('d');

@@ -1,0 +1,318 @@
+import { closest, GUARD_HELPERS, isSimpleName, ZERO_ARG_HELPERS, type Template } from './compile.js';
+import { goString } from './go-format.js';
+import type { Helper, HelperCall, RenderHooks } from './helpers/types.js';
+import { TemplateFailure } from './helpers/types.js';
+import { isEmpty, isMap } from './helpers/values.js';
+
+type Program = hbs.AST.Program;
+type Statement = hbs.AST.Statement;
+type Expression = hbs.AST.Expression;
+type PathExpression = hbs.AST.PathExpression;
+type SubExpression = hbs.AST.SubExpression;
+type MustacheStatement = hbs.AST.MustacheStatement;
+type BlockStatement = hbs.AST.BlockStatement;
+type Hash = hbs.AST.Hash;
+type SourceLocation = hbs.AST.SourceLocation;
+
+/** A template error with the template it happened in and the includes it came through. */
+export class TemplateError extends Error {
+  file?: string;
+  source?: string;
+  line?: number;
+  column?: number;
+  hint?: string;
+  failure = false;
+  trace: { file: string; line: number; column: number }[] = [];
+}
+
+type Data = Record<string, unknown>;
+
+/** One level of scope: the current context, the frame of the enclosing context (for `../`), block params and `@data`. */
+interface Frame {
+  ctx: unknown;
+  up: Frame | undefined;
+  locals: Record<string, unknown> | undefined;
+  lexical: Frame | undefined;
+  data: Data;
+}
+
+const hasOwn = (o: unknown, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Reads an own property only: templates never reach prototypes. */
+function prop(obj: unknown, key: string): unknown {
+  if (obj === null || obj === undefined) return undefined;
+  const t = typeof obj;
+  if (t !== 'object' && t !== 'function') return undefined;
+  return hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+function siteOf(loc: SourceLocation | undefined): { line: number; column: number } {
+  return loc ? { line: loc.start.line, column: loc.start.column + 1 } : { line: 0, column: 0 };
+}
+
+/** Evaluates parsed Handlebars templates with Go-template semantics, without generating code. */
+export class Interpreter {
+  private current: Template | undefined;
+
+  constructor(
+    private readonly helpers: Record<string, Helper>,
+    private readonly hooks: RenderHooks,
+  ) {}
+
+  /** Renders a template with `ctx` as `this` and `@root`. */
+  render(t: Template, ctx: unknown): string {
+    const previous = this.current;
+    this.current = t;
+    try {
+      const frame: Frame = { ctx, up: undefined, locals: undefined, lexical: undefined, data: { root: ctx } };
+      return this.program(t.program, frame);
+    } catch (e) {
+      throw this.locate(e, undefined);
+    } finally {
+      this.current = previous;
+    }
+  }
+
+  /** Attaches the current file and position to an error that has none yet. */
+  private locate(e: unknown, loc: SourceLocation | undefined): TemplateError {
+    let te: TemplateError;
+    if (e instanceof TemplateError) te = e;
+    else {
+      const err = e as Error;
+      te = new TemplateError(err?.message ?? String(e));
+      te.failure = e instanceof TemplateFailure;
+    }
+    if (te.file === undefined && this.current) {
+      te.file = this.current.file;
+      te.source = this.current.source;
+      if (loc) {
+        const s = siteOf(loc);
+        te.line = s.line;
+        te.column = s.column;
+      }
+    }
+    return te;
+  }
+
+  private fail(message: string, loc: SourceLocation | undefined, hint?: string): never {
+    const te = new TemplateError(message);
+    te.hint = hint;
+    throw this.locate(te, loc);
+  }
+
+  private program(p: Program, f: Frame): string {
+    let out = '';
+    for (const s of p.body) out += this.statement(s, f);
+    return out;
+  }
+
+  private statement(s: Statement, f: Frame): string {
+    switch (s.type) {
+      case 'ContentStatement':
+        return (s as hbs.AST.ContentStatement).value;
+      case 'MustacheStatement':
+        return this.mustache(s as MustacheStatement, f);
+      case 'BlockStatement':
+        return this.block(s as BlockStatement, f);
+      default:
+        return '';
+    }
+  }
+
+  private mustache(m: MustacheStatement, f: Frame): string {
+    const path = m.path as Expression;
+    let value: unknown;
+    if (path.type === 'PathExpression') {
+      const pe = path as PathExpression;
+      const args = m.params.length > 0 || (m.hash && m.hash.pairs.length > 0);
+      if (args || (isSimpleName(pe) && hasOwn(this.helpers, pe.original))) value = this.call(pe, m.params, m.hash, f, m.loc);
+      else {
+        value = this.path(pe, f);
+        if (typeof value === 'function') value = this.invoke(value as (...a: unknown[]) => unknown, [], pe.original, m.loc);
+        if (value === undefined && this.hooks.strict) this.strictError(pe, f);
+      }
+    } else value = this.expr(path, f, false);
+    return goString(value);
+  }
+
+  private strictError(pe: PathExpression, f: Frame): never {
+    let hint: string | undefined;
+    if (pe.parts.length > 1) {
+      const parent = this.path({ ...pe, parts: pe.parts.slice(0, -1) } as PathExpression, f);
+      if (isMap(parent)) {
+        const keys = Object.keys(parent);
+        const guess = closest(pe.parts[pe.parts.length - 1], keys);
+        hint = guess ? `did you mean ${pe.original.replace(/[^.]+$/, guess)}?` : keys.length ? `it has: ${keys.slice(0, 12).join(', ')}` : undefined;
+      }
+    }
+    return this.fail(`${pe.original} is not defined (--strict)`, pe.loc, hint);
+  }
+
+  private path(pe: PathExpression, f: Frame): unknown {
+    const parts = pe.parts;
+    let cur: unknown;
+    let i = 0;
+    if (pe.data) {
+      let d = f.data;
+      for (let n = 0; n < pe.depth; n++) d = (Object.getPrototypeOf(d) as Data | null) ?? d;
+      const head = parts[0];
+      cur = head === '__proto__' || head === 'constructor' ? undefined : d[head];
+      i = 1;
+    } else {
+      const scoped = /^(this\b|\.)/.test(pe.original);
+      if (!scoped && pe.depth === 0 && parts.length > 0) {
+        for (let fr: Frame | undefined = f; fr; fr = fr.lexical) {
+          if (fr.locals && hasOwn(fr.locals, parts[0])) {
+            cur = fr.locals[parts[0]];
+            i = 1;
+            break;
+          }
+        }
+      }
+      if (i === 0) {
+        let fr = f;
+        for (let n = 0; n < pe.depth && fr.up; n++) fr = fr.up;
+        cur = fr.ctx;
+      }
+    }
+    for (; i < parts.length; i++) {
+      cur = prop(cur, parts[i]);
+      if (cur === undefined) return undefined;
+    }
+    return cur;
+  }
+
+  private expr(e: Expression, f: Frame, guarded: boolean): unknown {
+    switch (e.type) {
+      case 'StringLiteral':
+      case 'NumberLiteral':
+      case 'BooleanLiteral':
+        return (e as hbs.AST.StringLiteral).value;
+      case 'UndefinedLiteral':
+        return undefined;
+      case 'NullLiteral':
+        return null;
+      case 'SubExpression': {
+        const s = e as SubExpression;
+        return this.call(s.path as PathExpression, s.params, s.hash, f, s.loc);
+      }
+      case 'PathExpression': {
+        const pe = e as PathExpression;
+        if (isSimpleName(pe) && ZERO_ARG_HELPERS.has(pe.original)) return this.call(pe, [], undefined, f, pe.loc);
+        const v = this.path(pe, f);
+        if (v === undefined && this.hooks.strict && !guarded) this.strictError(pe, f);
+        return v;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private hash(h: Hash | undefined, f: Frame, guarded: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (h) for (const pair of h.pairs) out[pair.key] = this.expr(pair.value, f, guarded);
+    return out;
+  }
+
+  private invoke(fn: (...a: unknown[]) => unknown, args: unknown[], name: string, loc: SourceLocation | undefined): unknown {
+    try {
+      return fn(...args);
+    } catch (e) {
+      throw this.locate(e instanceof TemplateError ? e : new TemplateError(`${name}: ${(e as Error).message}`), loc);
+    }
+  }
+
+  private call(pe: PathExpression, params: Expression[], hash: Hash | undefined, f: Frame, loc: SourceLocation | undefined): unknown {
+    const name = pe.original;
+    let fn: Helper | undefined;
+    if (isSimpleName(pe) && hasOwn(this.helpers, name)) fn = this.helpers[name];
+    else {
+      const target = this.path(pe, f);
+      if (typeof target !== 'function') return this.fail(`"${name}" is not a helper or a function`, pe.loc);
+      const args = params.map((p) => this.expr(p, f, false));
+      return this.invoke(target as (...a: unknown[]) => unknown, args, name, loc);
+    }
+    const guarded = GUARD_HELPERS.has(name);
+    const args = params.map((p) => this.expr(p, f, guarded));
+    const call: HelperCall = { hash: this.hash(hash, f, guarded), name, site: siteOf(loc), render: this.hooks };
+    try {
+      return fn.apply(call, args);
+    } catch (e) {
+      if (e instanceof TemplateError && e.file !== undefined) {
+        // Came out of an included template: remember where it was included from.
+        if (this.current) e.trace.push({ file: this.current.file, ...siteOf(loc) });
+        throw e;
+      }
+      const te = e instanceof TemplateError ? e : new TemplateError(e instanceof TemplateFailure ? (e as Error).message : `${name}: ${(e as Error)?.message ?? String(e)}`);
+      if (e instanceof TemplateFailure) te.failure = true;
+      throw this.locate(te, loc);
+    }
+  }
+
+  private child(f: Frame, ctx: unknown, blockParams: string[] | undefined, values: unknown[], data?: Data): Frame {
+    let locals: Record<string, unknown> | undefined;
+    if (blockParams && blockParams.length > 0) {
+      locals = {};
+      blockParams.forEach((n, i) => (locals![n] = values[i]));
+    }
+    const up = ctx === f.ctx ? f.up : f;
+    return { ctx, up, locals, lexical: f, data: data ?? f.data };
+  }
+
+  private block(b: BlockStatement, f: Frame): string {
+    const name = (b.path as PathExpression).original;
+    const bp = b.program?.blockParams;
+    const inverse = () => (b.inverse ? this.program(b.inverse, f) : '');
+    switch (name) {
+      case 'if': {
+        const v = b.params[0] ? this.expr(b.params[0], f, true) : undefined;
+        return isEmpty(v) ? inverse() : this.program(b.program, f);
+      }
+      case 'unless': {
+        const v = b.params[0] ? this.expr(b.params[0], f, true) : undefined;
+        return isEmpty(v) ? this.program(b.program, f) : inverse();
+      }
+      case 'with': {
+        const v = b.params[0] ? this.expr(b.params[0], f, true) : undefined;
+        if (isEmpty(v)) return inverse();
+        return this.program(b.program, this.child(f, v, bp, [v]));
+      }
+      case 'let': {
+        const values = b.params.map((p) => this.expr(p, f, true));
+        const h = this.hash(b.hash, f, true);
+        let data = f.data;
+        if (Object.keys(h).length > 0) {
+          data = Object.create(f.data) as Data;
+          Object.assign(data, h);
+        }
+        return this.program(b.program, this.child(f, f.ctx, bp, values, data));
+      }
+      case 'range':
+      case 'each': {
+        const coll = b.params[0] ? this.expr(b.params[0], f, false) : undefined;
+        let entries: [string | number, unknown][];
+        if (Array.isArray(coll)) entries = coll.map((v, i) => [i, v]);
+        else if (isMap(coll)) {
+          const keys = Object.keys(coll);
+          if (name === 'range') keys.sort();
+          entries = keys.map((k) => [k, coll[k]]);
+        } else if (name === 'range' && typeof coll === 'number' && coll > 0) entries = Array.from({ length: Math.floor(coll) }, (_, i) => [i, i]);
+        else entries = [];
+        if (entries.length === 0) return inverse();
+        let out = '';
+        for (let i = 0; i < entries.length; i++) {
+          const [key, value] = entries[i];
+          const data = Object.create(f.data) as Data;
+          data.key = key;
+          data.index = i;
+          data.first = i === 0;
+          data.last = i === entries.length - 1;
+          out += this.program(b.program, this.child(f, value, bp, [value, key], data));
+        }
+        return out;
+      }
+      default:
+        return this.fail(`"${name}" is not a block helper`, b.loc);
+    }
+  }
+}
