@@ -1,4 +1,5 @@
 import { Document, LineCounter, parseAllDocuments, parseDocument, stringify, isMap, isSeq, isScalar, type Node, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import jsyaml from 'js-yaml';
 import { ChartroomError, lineOf } from './errors.js';
 
 /**
@@ -146,4 +147,80 @@ export function toYamlString(value: unknown): string {
 /** Serialises data for a file we write (Chart.yaml, index.yaml): insertion order kept. */
 export function dumpYaml(value: unknown): string {
   return stringify(value, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+}
+
+/*
+ * A fast path for large, trusted-shape inputs (values files, rendered manifests): js-yaml with Helm's YAML 1.1
+ * scalar rules. Text that holds aliases, or that does not parse, goes through parseYaml above, which limits
+ * aliases and gives positioned errors.
+ */
+const bool11 = new jsyaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (d: string | null) => d !== null && /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(d),
+  construct: (d: string) => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(d),
+  predicate: (v: unknown) => typeof v === 'boolean',
+});
+const INT11 = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
+const int11 = new jsyaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (d: string | null) => d !== null && INT11.test(d) && /[0-9]/.test(d),
+  construct: (d: string) => {
+    const clean = d.replace(/_/g, '');
+    const neg = clean.startsWith('-');
+    const body = clean.replace(/^[-+]/, '');
+    let n: number;
+    if (body.startsWith('0b')) n = parseInt(body.slice(2), 2);
+    else if (body.startsWith('0o')) n = parseInt(body.slice(2), 8);
+    else if (body.startsWith('0x')) n = parseInt(body.slice(2), 16);
+    else if (body.length > 1 && body.startsWith('0')) n = parseInt(body.slice(1), 8);
+    else n = Number(body);
+    return neg ? -n : n;
+  },
+  predicate: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
+});
+const FLOAT11 = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const float11 = new jsyaml.Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (d: string | null) => d !== null && FLOAT11.test(d) && d !== '_',
+  construct: (d: string) => {
+    const c = d.replace(/_/g, '').toLowerCase();
+    if (c.endsWith('.inf')) return c.startsWith('-') ? -Infinity : Infinity;
+    if (c === '.nan') return NaN;
+    return Number(c);
+  },
+  predicate: (v: unknown) => typeof v === 'number',
+});
+const coreNull = (jsyaml.CORE_SCHEMA as unknown as { compiledImplicit: (jsyaml.Type & { tag: string })[] }).compiledImplicit.find((t) => t.tag === 'tag:yaml.org,2002:null')!;
+const merge = (jsyaml.DEFAULT_SCHEMA as unknown as { compiledImplicit: (jsyaml.Type & { tag: string })[] }).compiledImplicit.find((t) => t.tag === 'tag:yaml.org,2002:merge')!;
+const HELM_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [coreNull, bool11, int11, float11, merge] });
+
+/** An alias (`*name`) anywhere a YAML token can start. */
+const ALIAS_TOKEN = /(?:^|[\s[{,:-])\*[^\s,\]}]/;
+
+/** Loads every document of a YAML text as plain data, with Helm's meaning; errors name file, line and column. */
+export function loadYamlDocuments(text: string, file: string): unknown[] {
+  const clean = stripBom(text);
+  if (!ALIAS_TOKEN.test(clean)) {
+    try {
+      const docs: unknown[] = [];
+      jsyaml.loadAll(clean, (d) => docs.push(d), { schema: HELM_SCHEMA, filename: file });
+      return docs;
+    } catch {
+      // Fall through: the thorough parser explains what is wrong, with the position.
+    }
+  }
+  return parseYamlAll(clean, file).map((d) => d.value);
+}
+
+/** Loads one YAML document as plain data (see loadYamlDocuments). */
+export function loadYaml(text: string, file: string): unknown {
+  const clean = stripBom(text);
+  if (!ALIAS_TOKEN.test(clean)) {
+    try {
+      return jsyaml.load(clean, { schema: HELM_SCHEMA, filename: file });
+    } catch {
+      // Fall through to the positioned error.
+    }
+  }
+  return parseYaml(clean, file).value;
 }

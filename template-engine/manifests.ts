@@ -1,5 +1,5 @@
 import { ChartroomError, lineOf } from '../core/errors.js';
-import { parseYaml } from '../core/yaml.js';
+import { loadYaml } from '../core/yaml.js';
 import type { RenderedTemplate } from './engine.js';
 
 /** Helm's install order of kinds; unknown kinds go last, alphabetically. */
@@ -62,7 +62,7 @@ export function sortManifests(rendered: RenderedTemplate[]): { manifests: Manife
       const outputLineOffset = startInOutput >= 0 ? t.content.slice(0, startInOutput).split('\n').length - 1 : 0;
       let object: unknown;
       try {
-        object = parseYaml(doc, t.file).value;
+        object = loadYaml(doc, t.file);
       } catch (e) {
         const err = e as ChartroomError;
         const line = (err.details?.line ?? 1) + outputLineOffset;

@@ -163,7 +163,7 @@ async function lintOne(path: string, opts: LintOptions): Promise<LintChartResult
   if (!md.icon) messages.push({ severity: 'info', message: 'icon is recommended', file: cy, field: 'icon' });
   if (!md.description) messages.push({ severity: 'info', message: 'description is recommended', file: cy, field: 'description' });
   if (md.appVersion === undefined && md.type !== 'library') messages.push({ severity: 'info', message: 'appVersion is recommended', file: cy, field: 'appVersion' });
-  if (!chart.valuesYaml) messages.push({ severity: 'info', message: 'values.yaml file does not exist', file: `${chart.source}/values.yaml` });
+  if (!chart.hasValuesFile) messages.push({ severity: 'info', message: 'values.yaml file does not exist', file: `${chart.source}/values.yaml` });
   if (chart.templates.length === 0) messages.push({ severity: 'info', message: 'templates/ has no templates', file: `${chart.source}/templates` });
   for (const [i, dep] of (md.dependencies ?? []).entries()) {
     if (!chart.dependencies.some((c) => c.metadata.name === dep.name)) {

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ChartroomError, lineOf } from '../errors.js';
-import { parseYaml } from '../yaml.js';
+import { loadYaml, parseYaml } from '../yaml.js';
 import { DEFAULT_LIMITS, readChartArchive, type ArchiveLimits, type ChartFile } from './archive.js';
 import { IgnoreRules } from './helmignore.js';
 import { parseChartMetadata } from './metadata.js';
@@ -99,11 +99,9 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
   const { metadata, parsed, warnings } = parseChartMetadata(text('Chart.yaml')!, at('Chart.yaml'));
 
   let values: Values = {};
-  let valuesYaml;
   const valuesText = text('values.yaml');
   if (valuesText !== undefined) {
-    valuesYaml = parseYaml(valuesText, at('values.yaml'));
-    const v = valuesYaml.value;
+    const v = loadYaml(valuesText, at('values.yaml'));
     if (v !== null && v !== undefined) {
       if (typeof v !== 'object' || Array.isArray(v)) throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: at('values.yaml'), line: 1 });
       values = v as Values;
@@ -172,7 +170,7 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
     metadataYaml: parsed,
     metadataWarnings: warnings,
     values,
-    valuesYaml,
+    hasValuesFile: valuesText !== undefined,
     schema,
     lock,
     templates,

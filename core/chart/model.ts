@@ -27,7 +27,7 @@ export interface Chart {
   metadataWarnings: MetadataWarning[];
   /** values.yaml (empty mapping when absent). */
   values: Values;
-  valuesYaml?: ParsedYaml;
+  hasValuesFile: boolean;
   /** values.schema.json parsed, when present. */
   schema?: unknown;
   lock?: ChartLock;

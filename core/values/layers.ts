@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ChartroomError } from '../errors.js';
 import type { Values } from '../chart/model.js';
-import { parseYamlAll } from '../yaml.js';
+import { loadYamlDocuments } from '../yaml.js';
 import { parseSetInto, type SetMode } from './strvals.js';
 import { getPath, isMap, mergeValues } from './tree.js';
 
@@ -46,12 +46,10 @@ export function readValuesFile(path: string, io: ValuesIO = defaultIO): Values {
     throw new ChartroomError('VALUES_FILE', `cannot read values file ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: name });
   }
   let out: Values = {};
-  for (const doc of parseYamlAll(text, name)) {
-    if (doc.value === null || doc.value === undefined) continue;
-    if (!isMap(doc.value)) {
-      throw new ChartroomError('VALUES_NOT_MAP', 'a values file must hold a mapping of keys to values', { file: name, line: doc.doc.contents?.range ? doc.lines.linePos(doc.doc.contents.range[0]).line : 1 });
-    }
-    out = mergeValues(out, doc.value);
+  for (const doc of loadYamlDocuments(text, name)) {
+    if (doc === null || doc === undefined) continue;
+    if (!isMap(doc)) throw new ChartroomError('VALUES_NOT_MAP', 'a values file must hold a mapping of keys to values', { file: name });
+    out = mergeValues(out, doc);
   }
   return out;
 }
