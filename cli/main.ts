@@ -22,4 +22,7 @@ registerPackage(program);
 registerShow(program);
 registerVersion(program);
 
-await program.parseAsync(process.argv);
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`Error: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

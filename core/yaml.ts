@@ -1,5 +1,17 @@
-import { Document, LineCounter, parseAllDocuments, parseDocument, stringify, isMap, isSeq, isScalar, type Node, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, ParseOptions, DocumentOptions, SchemaOptions, ToJSOptions } from 'yaml';
 import jsyaml from 'js-yaml';
+
+type YamlLib = typeof import('yaml');
+let yamlLib: YamlLib | undefined;
+/**
+ * The thorough YAML library (positions, alias limits, comment-preserving edits) is loaded only when needed:
+ * for errors, for files that must keep their comments, and for aliased input. Plain reads use js-yaml.
+ */
+function Y(): YamlLib {
+  // In the CLI bundle `require` exists and the library is bundled; elsewhere (ESM tests, library use) it is resolved.
+  return (yamlLib ??= (typeof require === 'function' ? require('yaml') : createRequire(import.meta.url)('yaml')) as YamlLib);
+}
 import { ChartroomError, lineOf } from './errors.js';
 
 /**
@@ -80,8 +92,8 @@ function convert(doc: Document.Parsed, parsed: Omit<ParsedYaml, 'value' | 'doc'>
 /** Parses one YAML document with Helm's meaning; errors name the file, line and column. */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const clean = stripBom(text);
-  const lines = new LineCounter();
-  const doc = parseDocument(clean, { ...PARSE_OPTIONS, lineCounter: lines });
+  const lines = new (Y().LineCounter)();
+  const doc = Y().parseDocument(clean, { ...PARSE_OPTIONS, lineCounter: lines });
   if (doc.errors.length > 0) throw toError(file, clean, lines, doc.errors[0]);
   const value = convert(doc, { lines, text: clean, file });
   return { value, doc, lines, text: clean, file };
@@ -90,8 +102,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 /** Parses every document of a multi-document YAML stream. */
 export function parseYamlAll(text: string, file: string): ParsedYaml[] {
   const clean = stripBom(text);
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(clean, { ...PARSE_OPTIONS, lineCounter: lines });
+  const lines = new (Y().LineCounter)();
+  const docs = Y().parseAllDocuments(clean, { ...PARSE_OPTIONS, lineCounter: lines });
   if (!Array.isArray(docs)) {
     // An empty stream still counts as one empty document.
     return [];
@@ -107,12 +119,12 @@ export function positionOf(parsed: ParsedYaml, path: (string | number)[], keyOnl
   let node: unknown = parsed.doc.contents;
   let keyNode: Node | undefined;
   for (const part of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+    if (Y().isMap(node)) {
+      const pair = node.items.find((p) => Y().isScalar(p.key) && String((p.key as { value: unknown }).value) === String(part));
       if (!pair) return keyNode ? at(keyNode) : undefined;
       keyNode = pair.key as Node;
       node = pair.value;
-    } else if (isSeq(node) && typeof part === 'number') {
+    } else if (Y().isSeq(node) && typeof part === 'number') {
       node = node.items[part];
       keyNode = node as Node;
     } else {
@@ -132,21 +144,12 @@ export function positionOf(parsed: ParsedYaml, path: (string | number)[], keyOnl
 /** Serialises like Helm's `toYaml`: sorted keys, block style, lists not indented under their key. */
 export function toYamlString(value: unknown): string {
   if (value === undefined || value === null) return 'null';
-  const out = stringify(value, {
-    sortMapEntries: true,
-    lineWidth: 0,
-    indentSeq: false,
-    aliasDuplicateObjects: false,
-    version: '1.1',
-    defaultStringType: 'PLAIN',
-    defaultKeyType: 'PLAIN',
-  });
-  return out.replace(/\n$/, '');
+  return jsyaml.dump(value, { sortKeys: true, lineWidth: -1, noArrayIndent: true, quotingType: '"', skipInvalid: true, noRefs: true }).replace(/\n$/, '');
 }
 
 /** Serialises data for a file we write (Chart.yaml, index.yaml): insertion order kept. */
 export function dumpYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+  return Y().stringify(value, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
 }
 
 /*

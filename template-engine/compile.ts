@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
+import { readCacheEntry, writeCacheEntry } from '../core/cache.js';
 
 type Program = hbs.AST.Program;
 type Statement = hbs.AST.Statement;
@@ -179,17 +181,36 @@ function parseProblem(e: Error): CompileProblem {
   return new CompileProblem(message, line, column);
 }
 
-/**
- * Parses one template file. Whitespace works as in Go templates: only `~` (Go's `-`) trims, and lines that
- * hold just a block tag are kept. `{{#define "name"}}` blocks at the top level become named templates.
- */
-export function compileTemplate(source: string, file: string, helpers: Set<string>): CompiledTemplate {
+/** Bump when the parser or its options change, so old cached trees are not used. */
+const AST_VERSION = 'handlebars-4.7-ignoreStandalone-1';
+
+/** Parsing is the slowest step of a render; the syntax tree of a template text is cached by its hash. */
+function parseCached(source: string): Program {
+  const key = createHash('sha256').update(AST_VERSION).update('\0').update(source).digest('hex');
+  const hit = readCacheEntry('templates', key);
+  if (hit) {
+    try {
+      return JSON.parse(hit.toString('utf8')) as Program;
+    } catch {
+      // A damaged entry is parsed again below.
+    }
+  }
   let ast: Program;
   try {
     ast = parse(source, { ignoreStandalone: true });
   } catch (e) {
     throw parseProblem(e as Error);
   }
+  writeCacheEntry('templates', key, JSON.stringify(ast));
+  return ast;
+}
+
+/**
+ * Parses one template file. Whitespace works as in Go templates: only `~` (Go's `-`) trims, and lines that
+ * hold just a block tag are kept. `{{#define "name"}}` blocks at the top level become named templates.
+ */
+export function compileTemplate(source: string, file: string, helpers: Set<string>): CompiledTemplate {
+  const ast = parseCached(source);
   const checker = new Checker(helpers);
   const defines: NamedTemplate[] = [];
   const body: Statement[] = [];

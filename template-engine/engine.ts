@@ -184,7 +184,7 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
   const build = (rn: RenderNode, prefix: string): Node => {
     if (!isHandlebarsChart(rn.chart.metadata)) {
       throw new ChartroomError('GO_TEMPLATE_CHART', `chart ${rn.chart.metadata.name} is a Helm (Go template) chart; Chartroom renders charts with "engine: handlebars" and does not render Go templates yet`, {
-        file: rn.chart.metadataYaml.file,
+        file: rn.chart.metadataFile,
         chart: rn.chart.metadata.name,
         hint: 'use helm to render this chart; chart lint, package, show, pull and publish work on it',
       });

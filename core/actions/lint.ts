@@ -148,7 +148,7 @@ async function lintOne(path: string, opts: LintOptions): Promise<LintChartResult
     return { chart: basename(path), path, messages: [fromError(e)], failed: true };
   }
   const md = chart.metadata;
-  const cy = chart.metadataYaml.file;
+  const cy = chart.metadataFile;
   for (const w of chart.metadataWarnings) messages.push({ severity: 'warning', message: w.message, file: cy, line: w.line, field: w.field });
   let isDir = false;
   try {

@@ -62,7 +62,7 @@ export function packageChart(opts: PackageOptions): PackageResult {
   }
   if (missing.length) {
     throw new ChartroomError('DEPENDENCY_MISSING', `dependencies declared in Chart.yaml are missing from charts/: ${missing.join(', ')}`, {
-      file: chart.metadataYaml.file,
+      file: chart.metadataFile,
       field: 'dependencies',
       hint: 'run `chart dependency build` (or `update`) first',
     });

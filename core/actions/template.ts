@@ -58,16 +58,16 @@ export async function templateChart(opts: TemplateOptions): Promise<TemplateResu
   const md = chart.metadata;
   if (!isHandlebarsChart(md)) {
     throw new ChartroomError('GO_TEMPLATE_CHART', `chart ${md.name} is a Helm (Go template) chart; Chartroom renders charts with "engine: handlebars" and does not render Go templates yet`, {
-      file: chart.metadataYaml.file,
+      file: chart.metadataFile,
       hint: 'use helm to render this chart; lint, package, show, pull and publish work on it',
     });
   }
   if (md.type === 'library') {
-    throw new ChartroomError('LIBRARY_CHART', `chart ${md.name} is a library chart and cannot be rendered on its own`, { file: chart.metadataYaml.file, field: 'type' });
+    throw new ChartroomError('LIBRARY_CHART', `chart ${md.name} is a library chart and cannot be rendered on its own`, { file: chart.metadataFile, field: 'type' });
   }
   const kubeVersion = opts.kubeVersion ?? DEFAULT_KUBE_VERSION;
   if (md.kubeVersion && !satisfies(kubeVersion.replace(/^v/, ''), md.kubeVersion, { includePrerelease: true })) {
-    throw new ChartroomError('KUBE_VERSION', `chart ${md.name} requires kubeVersion ${md.kubeVersion}, which Kubernetes ${kubeVersion} does not satisfy`, { file: chart.metadataYaml.file, field: 'kubeVersion', hint: 'set the target with --kube-version' });
+    throw new ChartroomError('KUBE_VERSION', `chart ${md.name} requires kubeVersion ${md.kubeVersion}, which Kubernetes ${kubeVersion} does not satisfy`, { file: chart.metadataFile, field: 'kubeVersion', hint: 'set the target with --kube-version' });
   }
   const warnings: string[] = [];
   if (md.deprecated) warnings.push(`chart ${md.name} is deprecated`);

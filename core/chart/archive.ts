@@ -1,5 +1,12 @@
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import { Header, Pax } from 'tar';
+import { createRequire } from 'node:module';
+
+type TarLib = typeof import('tar');
+let tarLib: TarLib | undefined;
+/** tar's header codec, loaded on first use: rendering a chart folder never needs it. */
+function tar(): TarLib {
+  return (tarLib ??= (typeof require === 'function' ? require('tar') : createRequire(import.meta.url)('tar')) as TarLib);
+}
 import { ChartroomError } from '../errors.js';
 
 /** One regular file of a chart, with its path relative to the chart's top folder. */
@@ -72,8 +79,9 @@ export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimi
   let entries = 0;
   let offset = 0;
   let longPath: string | undefined;
-  let pax: Pax | undefined;
-  let globalPax: Pax | undefined;
+  const { Header, Pax } = tar();
+  let pax: InstanceType<TarLib['Pax']> | undefined;
+  let globalPax: InstanceType<TarLib['Pax']> | undefined;
 
   while (offset + 512 <= tarBuf.length) {
     const header = new Header(tarBuf, offset, pax, globalPax);
@@ -136,6 +144,7 @@ export interface WriteArchiveOptions {
  * so the same input always gives the same bytes.
  */
 export function writeChartArchive(topDir: string, files: ChartFile[], opts: WriteArchiveOptions): Buffer {
+  const { Header, Pax } = tar();
   const blocks: Buffer[] = [];
   const mtime = new Date(Math.floor(opts.mtime.getTime() / 1000) * 1000);
   for (const f of files) {

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ChartroomError, lineOf } from '../errors.js';
-import { loadYaml, parseYaml } from '../yaml.js';
+import { loadYaml } from '../yaml.js';
 import { DEFAULT_LIMITS, readChartArchive, type ArchiveLimits, type ChartFile } from './archive.js';
 import { IgnoreRules } from './helmignore.js';
 import { parseChartMetadata } from './metadata.js';
@@ -97,6 +97,7 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
   const at = (name: string) => `${source}/${name}`;
 
   const { metadata, parsed, warnings } = parseChartMetadata(text('Chart.yaml')!, at('Chart.yaml'));
+  const chartYamlFile = at('Chart.yaml');
 
   let values: Values = {};
   const valuesText = text('values.yaml');
@@ -124,7 +125,7 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
   let lock: ChartLock | undefined;
   const lockText = text('Chart.lock') ?? (metadata.apiVersion === 'v1' ? text('requirements.lock') : undefined);
   if (lockText !== undefined) {
-    const l = parseYaml(lockText, at('Chart.lock')).value as ChartLock | null;
+    const l = loadYaml(lockText, at('Chart.lock')) as ChartLock | null;
     if (l && typeof l === 'object') lock = l;
   }
 
@@ -165,9 +166,9 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
   }
   dependencies.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 
-  return {
+  const chart: Omit<Chart, 'metadataYaml'> = {
     metadata,
-    metadataYaml: parsed,
+    metadataFile: chartYamlFile,
     metadataWarnings: warnings,
     values,
     hasValuesFile: valuesText !== undefined,
@@ -179,4 +180,6 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
     dependencies,
     source,
   };
+  Object.defineProperty(chart, 'metadataYaml', { get: parsed, enumerable: false });
+  return chart as Chart;
 }

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { ChartroomError } from '../errors.js';
-import { parseYaml, positionOf, type ParsedYaml } from '../yaml.js';
+import { loadYaml, parseYaml, positionOf, stripBom, type ParsedYaml } from '../yaml.js';
 import { parseConstraint } from '../semver-range.js';
 
 export interface Maintainer {
@@ -68,10 +68,12 @@ export function isHandlebarsChart(md: ChartMetadata): boolean {
 }
 
 /** Parses and validates Chart.yaml text; errors name the file, line and field. */
-export function parseChartMetadata(text: string, file: string): { metadata: ChartMetadata; parsed: ParsedYaml; warnings: MetadataWarning[] } {
-  const parsed = parseYaml(text, file);
+export function parseChartMetadata(text: string, file: string): { metadata: ChartMetadata; parsed: () => ParsedYaml; warnings: MetadataWarning[] } {
+  // Positions are worked out only when a message needs one.
+  let parsedCache: ParsedYaml | undefined;
+  const parsed = () => (parsedCache ??= parseYaml(stripBom(text), file));
   const warnings: MetadataWarning[] = [];
-  const raw = parsed.value;
+  const raw = loadYaml(text, file);
   if (raw === null || raw === undefined) {
     throw new ChartroomError('CHART_YAML', 'Chart.yaml is empty', { file, hint: 'a chart needs at least apiVersion, name and version' });
   }
@@ -80,11 +82,11 @@ export function parseChartMetadata(text: string, file: string): { metadata: Char
   }
   const md = raw as Record<string, unknown>;
   const fail = (field: string, message: string, hint?: string, path: (string | number)[] = field.split('.')): never => {
-    const pos = positionOf(parsed, path);
-    throw new ChartroomError('CHART_YAML', message, { file, field, line: pos?.line, column: pos?.column, snippet: pos ? parsed.text.split('\n')[pos.line - 1] : undefined, hint });
+    const pos = positionOf(parsed(), path);
+    throw new ChartroomError('CHART_YAML', message, { file, field, line: pos?.line, column: pos?.column, snippet: pos ? parsed().text.split('\n')[pos.line - 1] : undefined, hint });
   };
   const warn = (field: string, message: string) => {
-    warnings.push({ field, message, line: positionOf(parsed, field.split('.'))?.line });
+    warnings.push({ field, message, line: positionOf(parsed(), field.split('.'))?.line });
   };
   const str = (field: string, required = false): string | undefined => {
     const v = md[field];

@@ -22,8 +22,10 @@ export interface ChartLock {
 /** A loaded chart: metadata, values, templates, other files and its subcharts, all in memory. */
 export interface Chart {
   metadata: ChartMetadata;
-  /** Chart.yaml as parsed, for positions in error messages. */
-  metadataYaml: ParsedYaml;
+  /** Display path of Chart.yaml. */
+  metadataFile: string;
+  /** Chart.yaml parsed with positions; worked out on first use, for error messages and edits. */
+  readonly metadataYaml: ParsedYaml;
   metadataWarnings: MetadataWarning[];
   /** values.yaml (empty mapping when absent). */
   values: Values;

@@ -36,7 +36,7 @@ export function buildRenderTree(chart: Chart, path: string[] = [], dependency?: 
       const pos = positionOf(chart.metadataYaml, ['dependencies', i]);
       const have = candidates.map((c) => c.metadata.version).join(', ');
       throw new ChartroomError('DEPENDENCY_MISSING', have ? `dependency ${dep.name} ${dep.version} is not satisfied by the version in charts/ (${have})` : `dependency ${dep.name} is declared in Chart.yaml but missing from charts/`, {
-        file: chart.metadataYaml.file,
+        file: chart.metadataFile,
         line: pos?.line,
         field: `dependencies[${i}]`,
         hint: 'run `chart dependency build` (or `update`) to fetch it',

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export const CHART_BIN = join(process.cwd(), 'dist', 'chart.js');
+export const CHART_BIN = join(process.cwd(), 'dist', 'chart.cjs');
 
 export interface CliResult {
   code: number;
@@ -12,7 +12,8 @@ export interface CliResult {
 /** Runs the built `chart` CLI as a user would. */
 export function chartCli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHART_BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+    const env = { CHARTROOM_CACHE_DIR: join(process.cwd(), '.cache', 'test-cache'), ...process.env, ...opts.env };
+    const child = spawn(process.execPath, [CHART_BIN, ...args], { cwd: opts.cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const cases = JSON.parse(readFileSync('test/golden/cases.json', 'utf8'));
 for (const c of cases) {
-  const out = execFileSync(process.execPath, ['dist/chart.js', ...c.args], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['dist/chart.cjs', ...c.args], { encoding: 'utf8' });
   writeFileSync(`test/golden/${c.name}.golden.yaml`, out);
   console.log(`wrote test/golden/${c.name}.golden.yaml`);
 }
