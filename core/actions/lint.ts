@@ -52,6 +52,9 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** Kinds whose names must be DNS labels (63 characters), because they become host names. */
 const LABEL_NAMED_KINDS = new Set(['Service', 'Namespace']);
 
+/** Workloads whose spec.selector Kubernetes requires. */
+const WORKLOADS_WITH_SELECTOR = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
 /** API versions Kubernetes has removed, for the kinds charts still carry. */
 const REMOVED_APIS: Record<string, string> = {
   'extensions/v1beta1': 'apps/v1 or networking.k8s.io/v1',
@@ -81,10 +84,10 @@ function fromError(e: unknown): LintMessage {
   return { severity: 'error', message: (e as Error).message ?? String(e) };
 }
 
-function checkLabels(labels: unknown, where: string, file: string, out: LintMessage[]) {
+function checkLabels(labels: unknown, what: string, where: string, file: string, out: LintMessage[]) {
   if (labels === undefined || labels === null) return;
   if (typeof labels !== 'object' || Array.isArray(labels)) {
-    out.push({ severity: 'error', message: `${where} must be a mapping of strings`, file });
+    out.push({ severity: 'error', message: `${what}: ${where} must be a mapping of strings`, file });
     return;
   }
   for (const [k, v] of Object.entries(labels)) {
@@ -92,12 +95,12 @@ function checkLabels(labels: unknown, where: string, file: string, out: LintMess
     const prefix = slash >= 0 ? k.slice(0, slash) : '';
     const name = slash >= 0 ? k.slice(slash + 1) : k;
     if ((prefix && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) || name.length > 63 || !LABEL_NAME.test(name)) {
-      out.push({ severity: 'error', message: `${where}: label key ${JSON.stringify(k)} is invalid (an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or ".")`, file, field: `${where}.${k}` });
+      out.push({ severity: 'error', message: `${what}: ${where}: label key ${JSON.stringify(k)} is invalid (an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or ".")`, file, field: `${where}.${k}` });
     }
     if (typeof v !== 'string') {
-      out.push({ severity: 'error', message: `${where}: label ${JSON.stringify(k)} has a ${v === null ? 'null' : typeof v} value; label values must be strings (quote it)`, file, field: `${where}.${k}` });
+      out.push({ severity: 'error', message: `${what}: ${where}: label ${JSON.stringify(k)} has a ${v === null ? 'null' : typeof v} value; label values must be strings (quote it)`, file, field: `${where}.${k}` });
     } else if (v.length > 63 || !LABEL_VALUE.test(v)) {
-      out.push({ severity: 'error', message: `${where}: label ${JSON.stringify(k)} has the invalid value ${JSON.stringify(v)} (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`, file, field: `${where}.${k}` });
+      out.push({ severity: 'error', message: `${what}: ${where}: label ${JSON.stringify(k)} has the invalid value ${JSON.stringify(v)} (at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`, file, field: `${where}.${k}` });
     }
   }
 }
@@ -126,12 +129,22 @@ export function lintManifest(m: Manifest, file: string): LintMessage[] {
       out.push({ severity: 'warning', message: `${what}: metadata.name is ${name.length} characters; names over 63 break labels and host names`, file, field: 'metadata.name' });
     }
   }
-  checkLabels(meta.labels, 'metadata.labels', file, out);
+  checkLabels(meta.labels, what, 'metadata.labels', file, out);
   const spec = o.spec as Record<string, unknown> | undefined;
   const template = spec?.template as { metadata?: { labels?: unknown } } | undefined;
-  if (template?.metadata) checkLabels(template.metadata.labels, 'spec.template.metadata.labels', file, out);
+  if (template?.metadata) checkLabels(template.metadata.labels, what, 'spec.template.metadata.labels', file, out);
   const selector = spec?.selector as { matchLabels?: unknown } | undefined;
-  if (selector && typeof selector === 'object' && 'matchLabels' in selector) checkLabels(selector.matchLabels, 'spec.selector.matchLabels', file, out);
+  if (selector && typeof selector === 'object' && 'matchLabels' in selector) checkLabels(selector.matchLabels, what, 'spec.selector.matchLabels', file, out);
+  if (WORKLOADS_WITH_SELECTOR.has(m.kind) && !String(o.apiVersion ?? '').includes('beta')) {
+    const sel = spec?.selector as { matchLabels?: unknown; matchExpressions?: unknown } | undefined;
+    if (!sel || (!sel.matchLabels && !sel.matchExpressions)) {
+      out.push({ severity: 'error', message: `${what}: a ${m.kind} needs spec.selector with matchLabels or matchExpressions`, file, field: 'spec.selector' });
+    } else if (sel.matchLabels && typeof sel.matchLabels === 'object' && template?.metadata?.labels && typeof template.metadata.labels === 'object') {
+      const labels = template.metadata.labels as Record<string, unknown>;
+      const missing = Object.entries(sel.matchLabels as Record<string, unknown>).filter(([k, v]) => labels[k] !== v);
+      if (missing.length) out.push({ severity: 'error', message: `${what}: spec.selector.matchLabels ${missing.map(([k, v]) => `${k}=${String(v)}`).join(', ')} not in spec.template.metadata.labels, so the ${m.kind} selects none of its pods`, file, field: 'spec.selector.matchLabels' });
+    }
+  }
   const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
   if (REMOVED_APIS[api] && !(api === 'extensions/v1beta1' && m.kind === 'PodSecurityPolicy')) {
     out.push({ severity: 'warning', message: `${what}: apiVersion ${api} has been removed from Kubernetes; use ${REMOVED_APIS[api]}`, file, field: 'apiVersion' });

@@ -27,6 +27,8 @@ describe('chart lint', () => {
         'apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\n  labels:\n    version: {{Values.version}}\n    "bad key!": x\n',
         '---\nkind: ConfigMap\nmetadata:\n  name: ' + 'x'.repeat(70) + '\n',
         '---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: old\n',
+        '---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: noselector\nspec:\n  template: {metadata: {labels: {app: x}}}\n',
+        '---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: mismatch\nspec:\n  selector: {matchLabels: {app: z}}\n  template: {metadata: {labels: {app: x}}}\n',
       ].join(''),
     });
     const r = await chartCli(['lint', dir, '-o', 'json']);
@@ -40,6 +42,8 @@ describe('chart lint', () => {
         expect.stringMatching(/label "version" has a number value; label values must be strings/),
         expect.stringMatching(/label key "bad key!" is invalid/),
         expect.stringMatching(/apiVersion is missing/),
+        expect.stringMatching(/Deployment noselector.*needs spec.selector with matchLabels or matchExpressions/),
+        expect.stringMatching(/StatefulSet mismatch.*matchLabels app=z not in spec.template.metadata.labels/),
       ]),
     );
     const warnings = msgs.filter((m) => m.severity === 'warning').map((m) => m.message);

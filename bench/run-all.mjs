@@ -1,0 +1,12 @@
+// Runs every benchmark and writes bench/.work/results.json (the figures for docs/performance.md).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORK } from './lib.mjs';
+import * as startup from './startup.mjs';
+import * as scaffold from './template-scaffold.mjs';
+import * as big from './big-chart.mjs';
+
+const results = [startup.run(), ...scaffold.run(), ...big.run()];
+mkdirSync(WORK, { recursive: true });
+writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+console.log(`\n${results.filter((r) => r.met).length}/${results.length} goals met; details in bench/.work/results.json`);
