@@ -1,11 +1,15 @@
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { createRequire } from 'node:module';
 
-type TarLib = typeof import('tar');
+type TarLib = { Header: typeof import('tar/header').Header; Pax: typeof import('tar/pax').Pax };
 let tarLib: TarLib | undefined;
-/** tar's header codec, loaded on first use: rendering a chart folder never needs it. */
+/** tar's header and pax codecs (not the whole library), loaded on first use: rendering a folder never needs them. */
 function tar(): TarLib {
-  return (tarLib ??= (typeof require === 'function' ? require('tar') : createRequire(import.meta.url)('tar')) as TarLib);
+  if (!tarLib) {
+    const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+    tarLib = { Header: req('tar/header').Header, Pax: req('tar/pax').Pax };
+  }
+  return tarLib;
 }
 import { ChartroomError } from '../errors.js';
 
@@ -161,5 +165,5 @@ export function writeChartArchive(topDir: string, files: ChartFile[], opts: Writ
     if (pad) blocks.push(Buffer.alloc(pad));
   }
   blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks), { level: zlibConstants.Z_BEST_COMPRESSION });
+  return gzipSync(Buffer.concat(blocks), { level: zlibConstants.Z_DEFAULT_COMPRESSION });
 }
