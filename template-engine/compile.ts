@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
 import { readCacheEntry, writeCacheEntry } from '../core/cache.js';
+import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 
-type Program = hbs.AST.Program;
-type Statement = hbs.AST.Statement;
-type Expression = hbs.AST.Expression;
-type PathExpression = hbs.AST.PathExpression;
-type SubExpression = hbs.AST.SubExpression;
-type MustacheStatement = hbs.AST.MustacheStatement;
-type BlockStatement = hbs.AST.BlockStatement;
-type SourceLocation = hbs.AST.SourceLocation;
 
 /** Helpers whose arguments may be missing on purpose: `--strict` does not check them. */
 export const GUARD_HELPERS = new Set(['if', 'unless', 'with', 'default', 'empty', 'coalesce', 'required', 'and', 'or', 'not', 'hasKey', 'dig', 'ternary', 'kindIs', 'kindOf', 'typeOf', 'typeIs', 'all', 'any', 'let']);
@@ -223,7 +216,7 @@ export function compileTemplate(source: string, file: string, helpers: Set<strin
         throw new CompileProblem('define needs a quoted template name: {{#define "chart.name"}}...{{/define}}', line, column);
       }
       checker.program(b.program);
-      defines.push({ name: (name as hbs.AST.StringLiteral).value, program: b.program, file, source });
+      defines.push({ name: (name as StringLiteral).value, program: b.program, file, source });
       continue;
     }
     checker.statement(s);

@@ -3,16 +3,8 @@ import { goString } from './go-format.js';
 import type { Helper, HelperCall, RenderHooks } from './helpers/types.js';
 import { TemplateFailure } from './helpers/types.js';
 import { isEmpty, isMap } from './helpers/values.js';
+import type { BlockStatement, ContentStatement, Expression, Hash, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 
-type Program = hbs.AST.Program;
-type Statement = hbs.AST.Statement;
-type Expression = hbs.AST.Expression;
-type PathExpression = hbs.AST.PathExpression;
-type SubExpression = hbs.AST.SubExpression;
-type MustacheStatement = hbs.AST.MustacheStatement;
-type BlockStatement = hbs.AST.BlockStatement;
-type Hash = hbs.AST.Hash;
-type SourceLocation = hbs.AST.SourceLocation;
 
 /** A template error with the template it happened in and the includes it came through. */
 export class TemplateError extends Error {
@@ -109,7 +101,7 @@ export class Interpreter {
   private statement(s: Statement, f: Frame): string {
     switch (s.type) {
       case 'ContentStatement':
-        return (s as hbs.AST.ContentStatement).value;
+        return (s as ContentStatement).value;
       case 'MustacheStatement':
         return this.mustache(s as MustacheStatement, f);
       case 'BlockStatement':
@@ -187,7 +179,7 @@ export class Interpreter {
       case 'StringLiteral':
       case 'NumberLiteral':
       case 'BooleanLiteral':
-        return (e as hbs.AST.StringLiteral).value;
+        return (e as StringLiteral).value;
       case 'UndefinedLiteral':
         return undefined;
       case 'NullLiteral':
