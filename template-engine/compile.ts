@@ -183,7 +183,8 @@ function parseCached(source: string): Program {
   const hit = readCacheEntry('templates', key);
   if (hit) {
     try {
-      return JSON.parse(hit.toString('utf8')) as Program;
+      const cached = JSON.parse(hit.toString('utf8')) as Program;
+      if (cached && cached.type === 'Program' && Array.isArray(cached.body)) return cached;
     } catch {
       // A damaged entry is parsed again below.
     }
