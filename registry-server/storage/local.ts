@@ -1,0 +1,202 @@
+import { promises as fs, constants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, relative, sep } from 'node:path';
+import { checkKey, PreconditionFailed, StorageUnavailable, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+
+const TMP_DIR = '.tmp';
+const LOCK_DIR = '.locks';
+const LOCK_STALE_MS = 30_000;
+
+function etagOf(st: { ino: number | bigint; size: number | bigint; mtimeMs: number }): string {
+  // A rename gives a new inode, so every completed write changes the tag without hashing the content.
+  return `${st.ino.toString(16)}-${st.size.toString(16)}-${Math.floor(st.mtimeMs * 1000).toString(16)}`;
+}
+
+function fault(e: unknown, what: string): never {
+  const err = e as NodeJS.ErrnoException;
+  throw new StorageUnavailable(`local storage: ${what}: ${err.code ?? err.message}`, e);
+}
+
+/**
+ * Objects as files under one folder. Writes are atomic (temporary file, fsync, rename); create-only writes
+ * use link(2), which fails if the name exists, so two writers cannot both create a key; if-match writes hold
+ * a per-key lock file created with O_EXCL, so they are safe across processes on the same disk too.
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly kind = 'local';
+
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    return join(this.root, ...checkKey(key).split('/'));
+  }
+
+  async init(): Promise<void> {
+    try {
+      await fs.mkdir(join(this.root, TMP_DIR), { recursive: true });
+      await fs.mkdir(join(this.root, LOCK_DIR), { recursive: true });
+      await fs.access(this.root, constants.W_OK);
+    } catch (e) {
+      fault(e, `cannot use ${this.root}`);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const st = await fs.stat(this.path(key));
+      if (!st.isFile()) return undefined;
+      return { key, etag: etagOf(st), size: st.size, lastModified: st.mtime };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      return fault(e, `stat ${key}`);
+    }
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    let fh;
+    try {
+      fh = await fs.open(this.path(key), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      return fault(e, `open ${key}`);
+    }
+    try {
+      const st = await fh.stat();
+      const body = await fh.readFile();
+      return { key, body, etag: etagOf(st), size: st.size, lastModified: st.mtime };
+    } catch (e) {
+      return fault(e, `read ${key}`);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async writeTemp(body: Buffer): Promise<string> {
+    const tmp = join(this.root, TMP_DIR, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+    const fh = await fs.open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return tmp;
+  }
+
+  private async syncDir(dir: string): Promise<void> {
+    try {
+      const fh = await fs.open(dir, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      // Some file systems cannot fsync a folder; the rename is still atomic.
+    }
+  }
+
+  private async lock(key: string): Promise<() => Promise<void>> {
+    const file = join(this.root, LOCK_DIR, key.replace(/\//g, '%2F'));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fh = await fs.open(file, 'wx');
+        await fh.close();
+        return () => fs.rm(file, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const st = await fs.stat(file).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) await fs.rm(file, { force: true });
+        if (attempt > 2000) throw new StorageUnavailable(`local storage: lock on ${key} is held too long`);
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 5));
+      }
+    }
+  }
+
+  async put(key: string, body: Buffer, opts: PutOptions = {}): Promise<ObjectInfo> {
+    const target = this.path(key);
+    let tmp: string | undefined;
+    try {
+      await fs.mkdir(dirname(target), { recursive: true });
+      tmp = await this.writeTemp(body);
+      if (opts.ifNoneMatch === '*') {
+        try {
+          await fs.link(tmp, target);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailed(key);
+          throw e;
+        }
+      } else if (opts.ifMatch !== undefined) {
+        const unlock = await this.lock(key);
+        try {
+          const cur = await this.head(key);
+          if (!cur || cur.etag !== opts.ifMatch) throw new PreconditionFailed(key);
+          await fs.rename(tmp, target);
+          tmp = undefined;
+        } finally {
+          await unlock();
+        }
+      } else {
+        await fs.rename(tmp, target);
+        tmp = undefined;
+      }
+      await this.syncDir(dirname(target));
+      const info = await this.head(key);
+      if (!info) throw new StorageUnavailable(`local storage: ${key} vanished after writing`);
+      return info;
+    } catch (e) {
+      if (e instanceof PreconditionFailed || e instanceof StorageUnavailable) throw e;
+      return fault(e, `write ${key}`);
+    } finally {
+      if (tmp) await fs.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await fs.rm(this.path(key), { force: true });
+    } catch (e) {
+      fault(e, `delete ${key}`);
+    }
+  }
+
+  async list(prefix: string, opts: { cursor?: string; limit?: number } = {}): Promise<ListPage> {
+    const limit = opts.limit ?? 1000;
+    const keys: string[] = [];
+    // The folder part of the prefix is walked; the rest filters names.
+    const slash = prefix.lastIndexOf('/');
+    const baseDir = slash >= 0 ? join(this.root, ...prefix.slice(0, slash).split('/').filter(Boolean)) : this.root;
+    const walk = async (dir: string) => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const ent of entries) {
+        const abs = join(dir, ent.name);
+        const rel = relative(this.root, abs).split(sep).join('/');
+        if (rel === TMP_DIR || rel === LOCK_DIR) continue;
+        if (ent.isDirectory()) {
+          if ((rel + '/').startsWith(prefix) || prefix.startsWith(rel + '/')) await walk(abs);
+        } else if (ent.isFile() && rel.startsWith(prefix)) keys.push(rel);
+      }
+    };
+    try {
+      await walk(baseDir);
+    } catch (e) {
+      fault(e, `list ${prefix}`);
+    }
+    keys.sort();
+    const start = opts.cursor ? keys.findIndex((k) => k > opts.cursor!) : 0;
+    const pageKeys = start < 0 ? [] : keys.slice(start, start + limit);
+    const objects: ObjectInfo[] = [];
+    for (const key of pageKeys) {
+      const info = await this.head(key);
+      if (info) objects.push(info);
+    }
+    const more = start >= 0 && start + limit < keys.length;
+    return { objects, next: more ? pageKeys[pageKeys.length - 1] : undefined };
+  }
+}

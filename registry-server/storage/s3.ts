@@ -1,0 +1,142 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { PreconditionFailed, StorageUnavailable, checkKey, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  prefix?: string;
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+  /** Explicit credentials (tests); otherwise the SDK's default provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+}
+
+interface AwsError {
+  name?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+  message?: string;
+}
+
+const unquote = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
+
+/**
+ * Objects in an S3-compatible bucket. Create-only writes send `If-None-Match: *`, replacing writes
+ * `If-Match: <etag>` (unquoted: Ceph RGW refuses the quoted form); both are honoured by AWS S3, Ceph and MinIO.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly kind = 's3';
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(private readonly opts: S3StoreOptions) {
+    const config: S3ClientConfig = {
+      region: opts.region ?? 'us-east-1',
+      endpoint: opts.endpoint,
+      forcePathStyle: opts.forcePathStyle ?? !!opts.endpoint,
+      credentials: opts.credentials,
+      // Buffers with a known length; no streaming checksums (Ceph RGW answers 411 to those).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+      requestHandler: { requestTimeout: opts.timeoutMs ?? 10_000, connectionTimeout: Math.min(opts.timeoutMs ?? 10_000, 3000) } as S3ClientConfig['requestHandler'],
+    };
+    this.client = new S3Client(config);
+    this.prefix = opts.prefix ? opts.prefix.replace(/^\/+|\/+$/g, '') + '/' : '';
+  }
+
+  private k(key: string): string {
+    return this.prefix + checkKey(key);
+  }
+
+  private status(e: unknown): number | undefined {
+    return (e as AwsError)?.$metadata?.httpStatusCode;
+  }
+
+  private fail(e: unknown, what: string): never {
+    const err = e as AwsError;
+    throw new StorageUnavailable(`s3 storage: ${what}: ${err?.name ?? 'error'} ${err?.message ?? ''}`.trim(), e);
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.opts.bucket, Key: this.k(key) }));
+      return { key, etag: unquote(r.ETag), size: r.ContentLength ?? 0, lastModified: r.LastModified ?? new Date(0) };
+    } catch (e) {
+      if (this.status(e) === 404) return undefined;
+      return this.fail(e, `head ${key}`);
+    }
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.k(key) }));
+      const body = Buffer.from(await r.Body!.transformToByteArray());
+      return { key, body, etag: unquote(r.ETag), size: body.length, lastModified: r.LastModified ?? new Date(0) };
+    } catch (e) {
+      if (this.status(e) === 404 || (e as AwsError).name === 'NoSuchKey') return undefined;
+      return this.fail(e, `get ${key}`);
+    }
+  }
+
+  async put(key: string, body: Buffer, opts: PutOptions = {}): Promise<ObjectInfo> {
+    const conditional = opts.ifNoneMatch !== undefined || opts.ifMatch !== undefined;
+    try {
+      const r = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.opts.bucket,
+          Key: this.k(key),
+          Body: body,
+          ContentLength: body.length,
+          ContentType: opts.contentType ?? 'application/octet-stream',
+          IfNoneMatch: opts.ifNoneMatch,
+          IfMatch: opts.ifMatch,
+        }),
+      );
+      let etag = unquote(r.ETag);
+      if (!etag) etag = (await this.head(key))?.etag ?? '';
+      return { key, etag, size: body.length, lastModified: new Date() };
+    } catch (e) {
+      const status = this.status(e);
+      if (status === 412 || status === 409 || (e as AwsError).name === 'PreconditionFailed' || (e as AwsError).name === 'ConditionalRequestConflict') throw new PreconditionFailed(key);
+      // Ceph RGW sometimes answers the losers of a conditional race with 500: treat it as lost, re-read.
+      if (conditional && status !== undefined && status >= 500) {
+        const now = await this.head(key).catch(() => undefined);
+        if (now && (opts.ifNoneMatch === '*' || now.etag !== opts.ifMatch)) throw new PreconditionFailed(key);
+      }
+      return this.fail(e, `put ${key}`);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: this.k(key) }));
+    } catch (e) {
+      if (this.status(e) === 404) return;
+      this.fail(e, `delete ${key}`);
+    }
+  }
+
+  async list(prefix: string, opts: { cursor?: string; limit?: number } = {}): Promise<ListPage> {
+    try {
+      const r = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.opts.bucket,
+          Prefix: this.prefix + prefix,
+          MaxKeys: opts.limit ?? 1000,
+          StartAfter: opts.cursor ? this.prefix + opts.cursor : undefined,
+        }),
+      );
+      const objects = (r.Contents ?? []).map((o) => ({ key: (o.Key ?? '').slice(this.prefix.length), etag: unquote(o.ETag), size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }));
+      return { objects, next: r.IsTruncated && objects.length ? objects[objects.length - 1].key : undefined };
+    } catch (e) {
+      return this.fail(e, `list ${prefix}`);
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
