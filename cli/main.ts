@@ -5,6 +5,7 @@ import { register as registerPackage } from './commands/package.js';
 import { register as registerShow } from './commands/show.js';
 import { register as registerCreate } from './commands/create.js';
 import { register as registerVersion } from './commands/version.js';
+import { register as registerServe } from './commands/serve.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -21,6 +22,7 @@ registerTemplate(program);
 registerPackage(program);
 registerShow(program);
 registerVersion(program);
+registerServe(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`Error: ${(e as Error).message}\n`);

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { runCommand } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the chart registry: Helm repository protocol and ChartMuseum API over local disk or S3')
+    .option('--port <port>', 'port to listen on (CHARTROOM_PORT; default 8080)')
+    .option('--host <host>', 'address to listen on (CHARTROOM_HOST; default 0.0.0.0)')
+    .option('--storage <kind>', 'local or s3 (CHARTROOM_STORAGE; default local)')
+    .option('--storage-dir <dir>', 'folder for local storage (CHARTROOM_STORAGE_DIR; default ./data)')
+    .option('--s3-bucket <bucket>', 'S3 bucket (CHARTROOM_S3_BUCKET)')
+    .option('--s3-prefix <prefix>', 'key prefix in the bucket (CHARTROOM_S3_PREFIX)')
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint, e.g. Ceph or MinIO (CHARTROOM_S3_ENDPOINT)')
+    .option('--s3-region <region>', 'S3 region (CHARTROOM_S3_REGION)')
+    .option('--s3-force-path-style', 'path-style S3 URLs (CHARTROOM_S3_FORCE_PATH_STYLE)')
+    .option('--chart-url <url>', 'external base URL for chart URLs in index.yaml (CHARTROOM_CHART_URL)')
+    .option('--htpasswd <file>', 'users, bcrypt hashes as htpasswd -B writes (CHARTROOM_HTPASSWD)')
+    .option('--tokens <file>', 'bearer tokens and scopes, YAML (CHARTROOM_TOKENS)')
+    .option('--require-auth-for-reads', 'reads need credentials too (CHARTROOM_REQUIRE_AUTH_FOR_READS)')
+    .option('--allow-anonymous-write', 'publish and delete without credentials (CHARTROOM_ALLOW_ANONYMOUS_WRITE)')
+    .option('--allow-overwrite', 're-publishing a version replaces it (CHARTROOM_ALLOW_OVERWRITE)')
+    .option('--disable-force-overwrite', '?force may not replace a version (CHARTROOM_DISABLE_FORCE_OVERWRITE)')
+    .option('--max-upload-size <size>', 'largest upload, e.g. 20MiB (CHARTROOM_MAX_UPLOAD_SIZE)')
+    .option('--sync-interval <seconds>', 'how often to pick up other replicas\' changes (CHARTROOM_SYNC_INTERVAL; default 2)')
+    .option('--log-level <level>', 'info, debug, warn, error, silent (CHARTROOM_LOG_LEVEL)')
+    .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
+    .action((flags: Record<string, unknown>) =>
+      runCommand(async () => {
+        const { resolveServerConfig } = await import('../../registry-server/config.js');
+        const { startRegistry } = await import('../../registry-server/server.js');
+        const config = resolveServerConfig(flags);
+        const running = await startRegistry(config);
+        if (process.stdout.isTTY) process.stderr.write(`\nChartroom registry at ${running.url}  (index: ${running.url}/index.yaml)\n  helm repo add local ${running.url}\n\n`);
+        const stop = (signal: string) => {
+          running.log.info({ signal }, 'shutting down');
+          void running.close().then(() => process.exit(0));
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      }),
+    );
+}

@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { createApp } from './app.js';
+import { AuthConfigError, AuthProvider } from './auth.js';
+import { ConfigError, type ServerConfig } from './config.js';
+import { RegistryMetrics } from './metrics.js';
+import { ChartRegistry, RegistryError } from './registry.js';
+import { LocalObjectStore } from './storage/local.js';
+import { S3ObjectStore } from './storage/s3.js';
+import type { ObjectStore } from './storage/object-store.js';
+import { packageChart } from '../core/actions/package.js';
+
+export interface RunningRegistry {
+  url: string;
+  port: number;
+  registry: ChartRegistry;
+  log: Logger;
+  /** Stops accepting connections, finishes requests in flight, stops syncing. */
+  close(): Promise<void>;
+}
+
+/** Makes the configured object store. */
+export async function createStore(config: ServerConfig): Promise<ObjectStore> {
+  if (config.storage === 's3') {
+    return new S3ObjectStore({ bucket: config.s3Bucket!, prefix: config.s3Prefix, endpoint: config.s3Endpoint, region: config.s3Region, forcePathStyle: config.s3ForcePathStyle || undefined });
+  }
+  const store = new LocalObjectStore(resolve(config.storageDir));
+  try {
+    await store.init();
+  } catch (e) {
+    throw new ConfigError(`--storage-dir: ${(e as Error).message}`);
+  }
+  return store;
+}
+
+/** Packages and publishes every chart folder under `dir` that the registry does not have yet. */
+async function publishExamples(registry: ChartRegistry, dir: string, log: Logger): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'chartroom-examples-'));
+  try {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (!statSync(path).isDirectory()) continue;
+      const pkg = packageChart({ path, destination: work });
+      if (registry.index('').get(pkg.name, pkg.version)) continue;
+      try {
+        await registry.publish('', readFileSync(pkg.file));
+        log.info({ chart: pkg.name, version: pkg.version }, 'published example chart');
+      } catch (e) {
+        if (!(e instanceof RegistryError && e.status === 409)) throw e;
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Starts the registry: storage, index from storage, HTTP server, periodic sync, graceful shutdown. */
+export async function startRegistry(config: ServerConfig, opts: { logDestination?: NodeJS.WritableStream } = {}): Promise<RunningRegistry> {
+  const log = pino({ level: config.logLevel, base: { service: 'chartroom' }, redact: ['req.headers.authorization', 'headers.authorization'] }, opts.logDestination ?? process.stdout);
+  const auth = new AuthProvider();
+  try {
+    if (config.htpasswd) auth.loadHtpasswd(config.htpasswd);
+    if (config.tokens) auth.loadTokens(config.tokens);
+  } catch (e) {
+    if (e instanceof AuthConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
+  const store = await createStore(config);
+  const metrics = new RegistryMetrics();
+  const registry = new ChartRegistry({
+    store,
+    allowOverwrite: config.allowOverwrite,
+    disableForceOverwrite: config.disableForceOverwrite,
+    chartUrl: config.chartUrl,
+    maxUploadBytes: config.maxUploadBytes,
+    onWarning: (message, details) => log.warn(details ?? {}, message),
+  });
+
+  let ready = false;
+  let storageDown = false;
+  const syncOnce = async (first: boolean) => {
+    const end = metrics.syncSeconds.startTimer();
+    const started = Date.now();
+    try {
+      const r = await registry.sync();
+      const seconds = end();
+      if (first || !ready) {
+        metrics.rebuildSeconds.set(seconds);
+        log.info({ ...registry.totals(), ms: Date.now() - started }, 'index loaded from storage');
+      } else if (r.added || r.removed) log.debug(r, 'index synced');
+      if (storageDown) log.info('storage is reachable again');
+      storageDown = false;
+      ready = true;
+    } catch (e) {
+      end();
+      metrics.storageErrors.inc({ operation: 'sync' });
+      if (!storageDown) log.error({ err: { message: (e as Error).message } }, 'cannot sync the index with storage; retrying');
+      storageDown = true;
+    }
+  };
+  await syncOnce(true);
+  if (ready && config.publishExamples) await publishExamples(registry, config.publishExamples, log);
+
+  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, isReady: () => ready });
+  const server: Server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((res, rej) => {
+    server.once('error', (e: NodeJS.ErrnoException) => rej(new ConfigError(`cannot listen on ${config.host}:${config.port}: ${e.code ?? e.message}`)));
+    server.listen(config.port, config.host, () => res());
+  });
+  const port = (server.address() as { port: number }).port;
+  const timer = setInterval(() => void syncOnce(false), config.syncInterval * 1000);
+  timer.unref();
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, storage: store.kind, syncInterval: config.syncInterval }, 'chartroom registry listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    registry,
+    log,
+    close() {
+      closing ??= new Promise<void>((res) => {
+        clearInterval(timer);
+        server.close(() => res());
+        server.closeIdleConnections?.();
+        setTimeout(() => server.closeAllConnections?.(), 10_000).unref();
+      });
+      return closing;
+    },
+  };
+}
