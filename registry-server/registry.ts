@@ -187,7 +187,10 @@ export class ChartRegistry {
     try {
       chart = loadChartArchive(tgz, opts.filename ?? 'upload.tgz', { ...DEFAULT_LIMITS });
     } catch (e) {
-      if (e instanceof ChartroomError) throw new RegistryError(400, e.message, { ...e.toJSON(), error: undefined });
+      if (e instanceof ChartroomError) {
+        const { error: _message, ...details } = e.toJSON();
+        throw new RegistryError(400, e.message, details);
+      }
       throw e;
     }
     const { name, version } = chart.metadata;
