@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import jsyaml from 'js-yaml';
 import semver from 'semver';
@@ -48,10 +47,13 @@ export function compareVersionsDesc(a: string, b: string): number {
 export interface RenderedIndex {
   yaml: Buffer;
   yamlGzip?: Buffer;
-  json: Buffer;
+  json?: Buffer;
   etag: string;
   generated: string;
 }
+
+/** Differs between processes, so a tag from an earlier run never matches by accident. */
+const INSTANCE = Math.random().toString(36).slice(2, 10);
 
 /**
  * One repository's index in memory. A publish or delete touches one chart name (O(1) in the number of
@@ -63,6 +65,7 @@ export class RepositoryIndex {
   private readonly fragments = new Map<string, string>();
   private rendered: RenderedIndex | undefined;
   private versions = 0;
+  private generation = 0;
 
   get chartCount(): number {
     return this.charts.size;
@@ -78,6 +81,7 @@ export class RepositoryIndex {
     byVersion.set(entry.version, entry);
     this.fragments.delete(entry.name);
     this.rendered = undefined;
+    this.generation++;
   }
 
   remove(name: string, version: string): boolean {
@@ -87,6 +91,7 @@ export class RepositoryIndex {
     if (byVersion.size === 0) this.charts.delete(name);
     this.fragments.delete(name);
     this.rendered = undefined;
+    this.generation++;
     return true;
   }
 
@@ -121,12 +126,19 @@ export class RepositoryIndex {
     const generated = new Date().toISOString();
     const names = this.names();
     const yaml = names.length === 0 ? `apiVersion: v1\nentries: {}\ngenerated: "${generated}"\n` : `apiVersion: v1\nentries:\n${names.map((n) => this.fragment(n)).join('')}generated: "${generated}"\n`;
-    const entries: Record<string, IndexEntry[]> = {};
-    for (const n of names) entries[n] = this.versionsOf(n);
-    const json = JSON.stringify({ apiVersion: 'v1', entries, generated });
-    const yamlBuf = Buffer.from(yaml);
-    this.rendered = { yaml: yamlBuf, json: Buffer.from(json), etag: `"${createHash('sha256').update(yamlBuf).digest('hex').slice(0, 32)}"`, generated };
+    this.rendered = { yaml: Buffer.from(yaml), etag: `"${INSTANCE}-${this.generation}"`, generated };
     return this.rendered;
+  }
+
+  /** index.json, made on first request for each version of the index. */
+  json(): Buffer {
+    const r = this.render();
+    if (!r.json) {
+      const entries: Record<string, IndexEntry[]> = {};
+      for (const n of this.names()) entries[n] = this.versionsOf(n);
+      r.json = Buffer.from(JSON.stringify({ apiVersion: 'v1', entries, generated: r.generated }));
+    }
+    return r.json;
   }
 
   /** The gzip form of index.yaml, made once per version of the index. */

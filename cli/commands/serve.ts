@@ -31,7 +31,7 @@ export function register(program: Command): void {
         const { startRegistry } = await import('../../registry-server/server.js');
         const config = resolveServerConfig(flags);
         const running = await startRegistry(config);
-        if (process.stdout.isTTY) process.stderr.write(`\nChartroom registry at ${running.url}  (index: ${running.url}/index.yaml)\n  helm repo add local ${running.url}\n\n`);
+        process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n\n`);
         const stop = (signal: string) => {
           running.log.info({ signal }, 'shutting down');
           void running.close().then(() => process.exit(0));

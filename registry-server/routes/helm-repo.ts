@@ -24,7 +24,7 @@ export function helmRepoRouter(registry: ChartRegistry, policy: AccessPolicy, is
       if (req.headers['if-none-match'] === rendered.etag) return void res.status(304).end();
       if (format === 'json') {
         res.type('application/json');
-        return void res.end(req.method === 'HEAD' ? undefined : rendered.json);
+        return void res.end(req.method === 'HEAD' ? undefined : idx.json());
       }
       res.type('application/x-yaml');
       const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));

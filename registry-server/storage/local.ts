@@ -1,6 +1,6 @@
 import { promises as fs, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { checkKey, PreconditionFailed, StorageUnavailable, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
 
 const TMP_DIR = '.tmp';
@@ -160,43 +160,55 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Walks the folders in key order (a folder sorts as its name plus "/"), skipping what lies before the
+   * cursor and stopping after `limit` keys, so paging through many keys does not walk everything each time.
+   */
   async list(prefix: string, opts: { cursor?: string; limit?: number } = {}): Promise<ListPage> {
     const limit = opts.limit ?? 1000;
+    const cursor = opts.cursor ?? '';
     const keys: string[] = [];
-    // The folder part of the prefix is walked; the rest filters names.
-    const slash = prefix.lastIndexOf('/');
-    const baseDir = slash >= 0 ? join(this.root, ...prefix.slice(0, slash).split('/').filter(Boolean)) : this.root;
-    const walk = async (dir: string) => {
+    let more = false;
+    const walk = async (dir: string, rel: string): Promise<void> => {
       let entries;
       try {
         entries = await fs.readdir(dir, { withFileTypes: true });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return;
         throw e;
       }
-      for (const ent of entries) {
-        const abs = join(dir, ent.name);
-        const rel = relative(this.root, abs).split(sep).join('/');
-        if (rel === TMP_DIR || rel === LOCK_DIR) continue;
-        if (ent.isDirectory()) {
-          if ((rel + '/').startsWith(prefix) || prefix.startsWith(rel + '/')) await walk(abs);
-        } else if (ent.isFile() && rel.startsWith(prefix)) keys.push(rel);
+      const items = entries
+        .filter((e) => e.isDirectory() || e.isFile())
+        .map((e) => ({ name: e.name, dir: e.isDirectory(), sortKey: rel + e.name + (e.isDirectory() ? '/' : '') }))
+        .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      for (const it of items) {
+        if (more) return;
+        const key = rel + it.name;
+        if (rel === '' && (it.name === TMP_DIR || it.name === LOCK_DIR)) continue;
+        if (it.dir) {
+          const sub = key + '/';
+          // Only folders that can hold keys under the prefix, and not entirely before the cursor.
+          if (!(sub.startsWith(prefix) || prefix.startsWith(sub))) continue;
+          if (cursor && sub < cursor && !cursor.startsWith(sub)) continue;
+          await walk(join(dir, it.name), sub);
+        } else {
+          if (!key.startsWith(prefix) || (cursor && key <= cursor)) continue;
+          if (keys.length >= limit) {
+            more = true;
+            return;
+          }
+          keys.push(key);
+        }
       }
     };
     try {
-      await walk(baseDir);
+      await walk(this.root, '');
     } catch (e) {
       fault(e, `list ${prefix}`);
     }
-    keys.sort();
-    const start = opts.cursor ? keys.findIndex((k) => k > opts.cursor!) : 0;
-    const pageKeys = start < 0 ? [] : keys.slice(start, start + limit);
     const objects: ObjectInfo[] = [];
-    for (const key of pageKeys) {
-      const info = await this.head(key);
-      if (info) objects.push(info);
-    }
-    const more = start >= 0 && start + limit < keys.length;
-    return { objects, next: more ? pageKeys[pageKeys.length - 1] : undefined };
+    const infos = await Promise.all(keys.map((k) => this.head(k)));
+    for (const info of infos) if (info) objects.push(info);
+    return { objects, next: more ? keys[keys.length - 1] : undefined };
   }
 }
