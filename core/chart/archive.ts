@@ -6,10 +6,14 @@ let tarLib: TarLib | undefined;
 /** tar's header and pax codecs (not the whole library), loaded on first use: rendering a folder never needs them. */
 function tar(): TarLib {
   if (!tarLib) {
-    const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-    tarLib = { Header: req('tar/header').Header, Pax: req('tar/pax').Pax };
+    // Literal require() calls, so the CLI bundle carries these modules; outside the bundle they are resolved.
+    if (typeof require === 'function') tarLib = { Header: require('tar/header').Header, Pax: require('tar/pax').Pax };
+    else {
+      const req = createRequire(import.meta.url);
+      tarLib = { Header: req('tar/header').Header, Pax: req('tar/pax').Pax };
+    }
   }
-  return tarLib;
+  return tarLib!;
 }
 import { ChartroomError } from '../errors.js';
 
