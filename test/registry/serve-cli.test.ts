@@ -35,3 +35,20 @@ describe('chart serve', () => {
     expect(r.logs.some((l) => l.includes('"signal":"SIGTERM"'))).toBe(true);
   });
 });
+
+describe('charts/chartroom-registry', () => {
+  it('sets only environment variables that chart serve reads', async () => {
+    const { ENV_VARS } = await import('../../registry-server/config.js');
+    const known = new Set(Object.values(ENV_VARS));
+    const r = await chartCli(['template', 'reg', 'charts/chartroom-registry', '-f', 'test/golden/registry-s3.values.yaml']);
+    const used = [...r.stdout.matchAll(/name: (CHARTROOM_[A-Z0-9_]+)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(8);
+    expect(used.filter((v) => !known.has(v))).toEqual([]);
+  });
+
+  it('refuses several replicas on local storage', async () => {
+    const r = await chartCli(['template', 'reg', 'charts/chartroom-registry', '--set', 'replicaCount=2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/deployment.yaml:2:1: storage.type local keeps charts on one volume and supports one replica/);
+  });
+});
