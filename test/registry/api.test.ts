@@ -228,3 +228,27 @@ describe('operations', () => {
     expect(page).toContain(`helm repo add chartroom ${reg.url}`);
   });
 });
+
+describe('overwrite settings and chart URLs', () => {
+  it('replaces versions with --allow-overwrite, refuses ?force with --disable-force-overwrite, and writes absolute URLs with --chart-url', async () => {
+    const dir = join(tmp.dir, 'settings');
+    const open = await startTestRegistry({ storageDir: join(dir, 'a'), allowAnonymousWrite: true, allowOverwrite: true, chartUrl: 'https://charts.example.com/' });
+    const locked = await startTestRegistry({ storageDir: join(dir, 'b'), allowAnonymousWrite: true, disableForceOverwrite: true });
+    try {
+      const v1 = packagedChart(tmp.dir, 'ow', '1.0.0');
+      const v2 = packagedChart(tmp.dir, 'ow', '1.0.0', { 'README.md': 'second\n' });
+      const post = (r: RunningRegistry, data: Buffer, q = '') => fetch(`${r.url}/api/charts${q}`, { method: 'POST', body: new Uint8Array(data) });
+      expect((await post(open, v1.data)).status).toBe(201);
+      expect((await post(open, v2.data)).status).toBe(201);
+      const idx = parse(await (await fetch(`${open.url}/index.yaml`)).text());
+      expect(idx.entries.ow).toHaveLength(1);
+      expect(idx.entries.ow[0].digest).toBe(createHash('sha256').update(v2.data).digest('hex'));
+      expect(idx.entries.ow[0].urls).toEqual(['https://charts.example.com/charts/ow-1.0.0.tgz']);
+      expect((await post(locked, v1.data)).status).toBe(201);
+      expect((await post(locked, v2.data, '?force')).status).toBe(409);
+    } finally {
+      await open.close();
+      await locked.close();
+    }
+  });
+});
