@@ -6,6 +6,11 @@ import { register as registerShow } from './commands/show.js';
 import { register as registerCreate } from './commands/create.js';
 import { register as registerVersion } from './commands/version.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerRepo } from './commands/repo.js';
+import { register as registerSearch } from './commands/search.js';
+import { register as registerPull } from './commands/pull.js';
+import { register as registerPublish } from './commands/publish.js';
+import { register as registerDependency } from './commands/dependency.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -22,6 +27,11 @@ registerTemplate(program);
 registerPackage(program);
 registerShow(program);
 registerVersion(program);
+registerRepo(program);
+registerSearch(program);
+registerPull(program);
+registerPublish(program);
+registerDependency(program);
 registerServe(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

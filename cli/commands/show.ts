@@ -13,12 +13,14 @@ export function register(program: Command): void {
     show
       .command(what)
       .description(`show ${desc}`)
-      .argument('<chart>', 'chart folder or .tgz')
+      .argument('<chart>', 'chart folder, .tgz, or REPO/NAME')
+      .option('--version <range>', 'with REPO/NAME: the version or range')
       .option('-o, --output <format>', 'text, or json (chart only)', 'text')
-      .action((chart: string, flags: { output: string }) =>
+      .action((chart: string, flags: { output: string; version?: string }) =>
         runCommand(async () => {
           const { showChart } = await import('../../core/actions/show.js');
-          const result = showChart(chart, what);
+          const { loadChartRef } = await import('../../core/actions/pull.js');
+          const result = showChart(await loadChartRef(chart, flags.version), what);
           if (flags.output === 'json' && what === 'chart') writeOut(JSON.stringify(result.chart.metadata, null, 2) + '\n');
           else writeOut(result.text);
         }),

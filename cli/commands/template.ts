@@ -3,6 +3,7 @@ import { collect, runCommand, warn, writeOut } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 
 interface Flags extends ValuesFlags {
+  version?: string;
   namespace: string;
   showOnly: string[];
   outputDir?: string;
@@ -28,7 +29,8 @@ export function register(program: Command): void {
     .option('--include-crds', 'include CRDs from crds/ in the output')
     .option('--skip-tests', 'leave out test hooks')
     .option('--is-upgrade', 'set Release.IsUpgrade instead of Release.IsInstall')
-    .option('--strict', 'fail on references to values that do not exist');
+    .option('--strict', 'fail on references to values that do not exist')
+    .option('--version <range>', 'with CHART as REPO/NAME: the version or range to fetch');
   addValuesFlags(cmd).action((name: string | undefined, chart: string | undefined, flags: Flags) =>
     runCommand(async () => {
       if (chart === undefined) {
@@ -37,8 +39,9 @@ export function register(program: Command): void {
       }
       if (!chart) throw new Error('chart template needs a chart: chart template [NAME] CHART');
       const { templateChart } = await import('../../core/actions/template.js');
+      const { loadChartRef } = await import('../../core/actions/pull.js');
       const result = await templateChart({
-        chart,
+        chart: await loadChartRef(chart, flags.version),
         releaseName: name,
         namespace: flags.namespace,
         showOnly: flags.showOnly,

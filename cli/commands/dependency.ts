@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { terminalProgress } from '../progress.js';
+
+export function register(program: Command): void {
+  const dep = program.command('dependency').alias('dep').description("manage a chart's dependencies");
+  dep
+    .command('update')
+    .alias('up')
+    .description('resolve the ranges in Chart.yaml, download into charts/ and write Chart.lock')
+    .argument('[chart]', 'chart folder', '.')
+    .option('--keep-locked', 'keep locked versions that still satisfy the ranges')
+    .option('--offline', 'use only cached indexes and archives')
+    .action((chart: string, flags: { keepLocked?: boolean; offline?: boolean }) =>
+      runCommand(async () => {
+        const { dependencyUpdate } = await import('../../core/actions/dependency.js');
+        const r = await dependencyUpdate({ chart, keepLocked: flags.keepLocked, offline: flags.offline, progress: terminalProgress() });
+        for (const d of r.locked) writeOut(`${d.name} ${d.version} from ${d.repository}\n`);
+        writeOut(`Saved ${r.locked.length} dependencies in charts/ and Chart.lock (${r.downloaded} downloaded)\n`);
+      }),
+    );
+  dep
+    .command('build')
+    .description('rebuild charts/ from Chart.lock (no network when charts/ already matches)')
+    .argument('[chart]', 'chart folder', '.')
+    .option('--offline', 'use only cached archives')
+    .action((chart: string, flags: { offline?: boolean }) =>
+      runCommand(async () => {
+        const { dependencyBuild } = await import('../../core/actions/dependency.js');
+        const r = await dependencyBuild({ chart, offline: flags.offline, progress: terminalProgress() });
+        writeOut(`charts/ matches Chart.lock: ${r.locked.length} dependencies (${r.downloaded} downloaded)\n`);
+      }),
+    );
+  dep
+    .command('list')
+    .alias('ls')
+    .description("list a chart's dependencies and whether charts/ has them")
+    .argument('[chart]', 'chart folder', '.')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action((chart: string, flags: { output: OutputFormat }) =>
+      runCommand(async () => {
+        const { dependencyList } = await import('../../core/actions/dependency.js');
+        const list = dependencyList(chart);
+        if (flags.output === 'json') return writeOut(JSON.stringify(list) + '\n');
+        const rows = [['NAME', 'VERSION', 'REPOSITORY', 'STATUS'], ...list.map((d) => [d.name, d.version, d.repository, d.status])];
+        const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+        writeOut(rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('\t')).join('\n') + '\n');
+      }),
+    );
+}

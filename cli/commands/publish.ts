@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { runCommand, writeOut, type OutputFormat } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('publish')
+    .alias('push')
+    .description('publish a chart (folder or .tgz) to Chartroom or any ChartMuseum-compatible registry')
+    .argument('<chart>')
+    .requiredOption('--repo <name|url>', 'a configured repository, or a registry URL')
+    .option('--force', 'replace an existing version where the registry allows it')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((chart: string, flags: { repo: string; force?: boolean; output: OutputFormat }) =>
+      runCommand(
+        async () => {
+          const { publishChart } = await import('../../core/actions/publish.js');
+          const r = await publishChart({ chart, repo: flags.repo, force: flags.force });
+          if (flags.output === 'json') writeOut(JSON.stringify(r) + '\n');
+          else writeOut(`Published ${r.name} ${r.version} (sha256:${r.digest})${r.prov ? ' with its provenance file' : ''} to ${r.url}\n`);
+        },
+        () => flags.output,
+      ),
+    );
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { runCommand, writeOut } from '../output.js';
+import { terminalProgress } from '../progress.js';
+
+export function register(program: Command): void {
+  program
+    .command('pull')
+    .alias('fetch')
+    .description("download a chart, verified against the repository's sha256")
+    .argument('<chart>', 'REPO/NAME or an http(s) URL of an archive')
+    .option('--version <range>', 'version or range (default: newest stable)')
+    .option('--devel', 'allow prereleases')
+    .option('-d, --destination <dir>', 'where to write', '.')
+    .option('--untar', 'unpack the chart')
+    .option('--untardir <dir>', 'where to unpack')
+    .option('--prov', 'fetch the provenance file too')
+    .action((ref: string, flags: { version?: string; devel?: boolean; destination: string; untar?: boolean; untardir?: string; prov?: boolean }) =>
+      runCommand(async () => {
+        const { pullChart } = await import('../../core/actions/pull.js');
+        const r = await pullChart({ ref, version: flags.version, devel: flags.devel, destination: flags.destination, untar: flags.untar, untarDir: flags.untardir, prov: flags.prov, progress: terminalProgress() });
+        writeOut(`Pulled ${r.chart.name} ${r.chart.version}${r.chart.digest ? ` (sha256:${r.chart.digest})` : ''} to ${r.file ?? r.dir}\n`);
+      }),
+    );
+}

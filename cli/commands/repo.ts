@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { terminalProgress } from '../progress.js';
+
+export function register(program: Command): void {
+  const repo = program.command('repo').description('add, list, remove and update chart repositories, and index a folder of charts');
+
+  repo
+    .command('add')
+    .description('add a chart repository (its index must load)')
+    .argument('<name>')
+    .argument('<url>')
+    .option('--username <user>', 'user name for basic auth')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--force-update', 'replace a repository of the same name')
+    .action((name: string, url: string, flags: { username?: string; passwordStdin?: boolean; forceUpdate?: boolean }) =>
+      runCommand(async () => {
+        const { repoAdd } = await import('../../core/actions/repo.js');
+        const password = flags.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : undefined;
+        const r = await repoAdd({ name, url, username: flags.username, password, forceUpdate: flags.forceUpdate, progress: terminalProgress() });
+        writeOut(`"${r.repo.name}" has been added (${r.charts} charts)\n`);
+      }),
+    );
+
+  repo
+    .command('list')
+    .alias('ls')
+    .description('list the configured repositories')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
+    .action((flags: { output: OutputFormat }) =>
+      runCommand(async () => {
+        const { repoList } = await import('../../core/actions/repo.js');
+        const list = repoList().map((r) => ({ name: r.name, url: r.url }));
+        if (flags.output === 'json') return writeOut(JSON.stringify(list) + '\n');
+        if (flags.output === 'yaml') return writeOut(list.map((r) => `- name: ${r.name}\n  url: ${r.url}\n`).join(''));
+        if (list.length === 0) return writeOut('no repositories; add one with chart repo add NAME URL\n');
+        const w = Math.max(4, ...list.map((r) => r.name.length));
+        writeOut(`${'NAME'.padEnd(w)}\tURL\n${list.map((r) => `${r.name.padEnd(w)}\t${r.url}`).join('\n')}\n`);
+      }),
+    );
+
+  repo
+    .command('remove')
+    .alias('rm')
+    .description('remove repositories')
+    .argument('<names...>')
+    .action((names: string[]) =>
+      runCommand(async () => {
+        const { repoRemove } = await import('../../core/actions/repo.js');
+        for (const n of names) {
+          repoRemove(n);
+          writeOut(`"${n}" has been removed\n`);
+        }
+      }),
+    );
+
+  repo
+    .command('update')
+    .alias('up')
+    .description('download the latest indexes (only what changed: If-None-Match)')
+    .argument('[names...]')
+    .action((names: string[]) =>
+      runCommand(async () => {
+        const { repoUpdate } = await import('../../core/actions/repo.js');
+        const results = await repoUpdate(names, { progress: terminalProgress() });
+        for (const r of results) writeOut(`${r.name}: ${r.changed ? 'updated' : 'unchanged'} (${r.charts} charts)\n`);
+      }),
+    );
+
+  repo
+    .command('index')
+    .description('write index.yaml for a folder of chart archives')
+    .argument('<dir>')
+    .option('--url <url>', 'base URL of the charts')
+    .option('--merge <file>', 'merge into this existing index')
+    .action((dir: string, flags: { url?: string; merge?: string }) =>
+      runCommand(async () => {
+        const { repoIndex } = await import('../../core/actions/repo.js');
+        const r = repoIndex({ dir, url: flags.url, merge: flags.merge });
+        writeOut(`wrote ${r.file}: ${r.charts} charts, ${r.versions} versions\n`);
+      }),
+    );
+}

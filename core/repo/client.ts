@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChartroomError } from '../errors.js';
+import { readCacheEntry, writeCacheEntry } from '../cache.js';
+import { parseIndex, readCachedIndex, type RepoIndex } from './index-file.js';
+import { indexCacheDir, RepositorySettings, writeFileAtomic, type RepoEntry } from './settings.js';
+
+/** Reports download progress (a bar on a TTY); optional. */
+export interface Progress {
+  start(label: string, total: number): void;
+  update(bytes: number): void;
+  stop(): void;
+}
+
+export interface ClientOptions {
+  settings?: RepositorySettings;
+  progress?: () => Progress | undefined;
+  /** Use only what is cached; never touch the network. */
+  offline?: boolean;
+}
+
+/** Basic credentials for a URL: those of the configured repository it belongs to. */
+function authFor(settings: RepositorySettings, url: string): string | undefined {
+  const repo = settings.list().find((r) => url.startsWith(r.url.replace(/\/+$/, '') + '/') || url === r.url);
+  if (!repo?.username) return undefined;
+  const password = settings.password(repo.name) ?? '';
+  return `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}`;
+}
+
+export function joinUrl(base: string, path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
+  return new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
+}
+
+/** Downloads repository indexes and chart archives; archives land in a cache addressed by their sha256. */
+export class RepoClient {
+  readonly settings: RepositorySettings;
+
+  constructor(private readonly opts: ClientOptions = {}) {
+    this.settings = opts.settings ?? new RepositorySettings();
+  }
+
+  private async get(url: string, what: string, headers: Record<string, string> = {}, authorization?: string): Promise<Response> {
+    if (this.opts.offline) throw new ChartroomError('OFFLINE', `${what}: ${url} is not cached and --offline forbids the network`, { hint: 'run once without --offline' });
+    const auth = authorization ?? authFor(this.settings, url);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { 'User-Agent': 'chartroom', ...(auth ? { Authorization: auth } : {}), ...headers } });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new ChartroomError('FETCH_FAILED', `${what}: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    }
+    if (res.status === 401 || res.status === 403) throw new ChartroomError('FETCH_DENIED', `${what}: ${url} answered ${res.status}`, { hint: 'check the credentials: chart repo add NAME URL --username U --password-stdin --force-update' });
+    if (res.status !== 200 && res.status !== 304) throw new ChartroomError('FETCH_FAILED', `${what}: ${url} answered ${res.status}`);
+    return res;
+  }
+
+  /** Reads a body, reporting progress when it is large. */
+  private async body(res: Response, label: string): Promise<Buffer> {
+    const total = Number(res.headers.get('content-length') ?? 0);
+    const bar = total > 256 * 1024 ? this.opts.progress?.() : undefined;
+    if (!bar || !res.body) return Buffer.from(await res.arrayBuffer());
+    bar.start(label, total);
+    const chunks: Buffer[] = [];
+    let got = 0;
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        chunks.push(Buffer.from(chunk));
+        got += chunk.length;
+        bar.update(got);
+      }
+    } finally {
+      bar.stop();
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private cachedIndexPath(name: string): string {
+    return join(indexCacheDir(), `${name}-index.json`);
+  }
+
+  /**
+   * Fetches a repository's index (with If-None-Match against the cached copy) and caches it as JSON.
+   * A failure leaves the cached copy as it was.
+   */
+  async updateIndex(repo: RepoEntry, password?: string): Promise<{ index: RepoIndex; changed: boolean }> {
+    const cachePath = this.cachedIndexPath(repo.name);
+    const etagPath = `${cachePath}.etag`;
+    const etag = existsSync(cachePath) && existsSync(etagPath) ? readFileSync(etagPath, 'utf8') : undefined;
+    const url = joinUrl(repo.url, 'index.yaml');
+    const what = `repository ${repo.name}`;
+    const explicit = password !== undefined && repo.username ? `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}` : undefined;
+    const res = await this.get(url, what, etag && !explicit ? { 'If-None-Match': etag } : {}, explicit);
+    if (res.status === 304) return { index: readCachedIndex(cachePath), changed: false };
+    const text = (await this.body(res, `${repo.name} index`)).toString('utf8');
+    let index: RepoIndex;
+    try {
+      index = parseIndex(text, url);
+    } catch (e) {
+      throw new ChartroomError('INDEX_INVALID', `${what}: ${url} is not a chart repository index: ${(e as Error).message}`);
+    }
+    writeFileAtomic(cachePath, JSON.stringify(index));
+    const newTag = res.headers.get('etag');
+    if (newTag) writeFileAtomic(etagPath, newTag);
+    return { index, changed: true };
+  }
+
+  /** The cached index of a configured repository (run `repo update` to refresh it). */
+  cachedIndex(name: string): RepoIndex | undefined {
+    const path = this.cachedIndexPath(name);
+    if (!existsSync(path)) return undefined;
+    return readCachedIndex(path);
+  }
+
+  /** An index by URL, for repositories that are not configured: fetched once per run, not cached on disk. */
+  async indexByUrl(url: string): Promise<RepoIndex> {
+    const configured = this.settings.byUrl(url);
+    if (configured) {
+      const cached = this.cachedIndex(configured.name);
+      if (cached) return cached;
+      return (await this.updateIndex(configured)).index;
+    }
+    const indexUrl = joinUrl(url, 'index.yaml');
+    const res = await this.get(indexUrl, `repository ${url}`);
+    return parseIndex((await this.body(res, 'index')).toString('utf8'), indexUrl);
+  }
+
+  /** Whether the archive cache holds an archive with this sha256. */
+  hasCachedArchive(digest: string): boolean {
+    const hex = digest.replace(/^sha256:/, '').toLowerCase();
+    return /^[0-9a-f]{64}$/.test(hex) && readCacheEntry('archives', hex) !== undefined;
+  }
+
+  /**
+   * A chart archive by URL, verified against the sha256 the index gives before anything is written;
+   * served from the content-addressed cache when it is there.
+   */
+  async archive(url: string, digest: string | undefined, label: string): Promise<Buffer> {
+    const hex = digest?.replace(/^sha256:/, '').toLowerCase();
+    if (hex && /^[0-9a-f]{64}$/.test(hex)) {
+      const hit = readCacheEntry('archives', hex);
+      if (hit && createHash('sha256').update(hit).digest('hex') === hex) return hit;
+    }
+    const res = await this.get(url, label);
+    const data = await this.body(res, label);
+    const actual = createHash('sha256').update(data).digest('hex');
+    if (hex && actual !== hex) {
+      throw new ChartroomError('DIGEST_MISMATCH', `${label}: ${url} has sha256 ${actual}, but the repository index says ${hex}; nothing was written`, { hint: 'the repository or something between you and it changed the file' });
+    }
+    writeCacheEntry('archives', actual, data);
+    return data;
+  }
+}

@@ -1,0 +1,107 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { ChartroomError } from '../errors.js';
+import { cacheDir } from '../cache.js';
+import { loadYaml } from '../yaml.js';
+
+/** Where Chartroom keeps its repository list and credentials: $CHARTROOM_CONFIG_DIR, else $XDG_CONFIG_HOME/chartroom. */
+export function configDir(): string {
+  if (process.env.CHARTROOM_CONFIG_DIR) return process.env.CHARTROOM_CONFIG_DIR;
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'chartroom');
+}
+
+export interface RepoEntry {
+  name: string;
+  url: string;
+  username?: string;
+}
+
+interface Credentials {
+  [repo: string]: { username?: string; password?: string };
+}
+
+/** Writes a file atomically: a temporary file in the same folder, then rename; `mode` is set before the rename. */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync(tmp, data, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+const REPO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The configured repositories and their credentials (kept in a separate file with mode 0600). */
+export class RepositorySettings {
+  readonly reposFile: string;
+  readonly credentialsFile: string;
+
+  constructor(readonly dir = configDir()) {
+    this.reposFile = join(dir, 'repositories.yaml');
+    this.credentialsFile = join(dir, 'credentials.yaml');
+  }
+
+  list(): RepoEntry[] {
+    let text: string;
+    try {
+      text = readFileSync(this.reposFile, 'utf8');
+    } catch {
+      return [];
+    }
+    const doc = loadYaml(text, this.reposFile) as { repositories?: RepoEntry[] } | null;
+    return doc?.repositories ?? [];
+  }
+
+  get(name: string): RepoEntry | undefined {
+    return this.list().find((r) => r.name === name);
+  }
+
+  /** The repository whose URL is this URL (ignoring a trailing slash). */
+  byUrl(url: string): RepoEntry | undefined {
+    const norm = (u: string) => u.replace(/\/+$/, '');
+    return this.list().find((r) => norm(r.url) === norm(url));
+  }
+
+  private credentials(): Credentials {
+    try {
+      return (loadYaml(readFileSync(this.credentialsFile, 'utf8'), this.credentialsFile) as Credentials | null) ?? {};
+    } catch {
+      return {};
+    }
+  }
+
+  password(name: string): string | undefined {
+    return this.credentials()[name]?.password;
+  }
+
+  save(entry: RepoEntry, password: string | undefined, force: boolean): void {
+    if (!REPO_NAME.test(entry.name)) throw new ChartroomError('REPO_NAME', `repository name ${JSON.stringify(entry.name)} is invalid`, { hint: 'use letters, digits, ".", "_" and "-"' });
+    const repos = this.list();
+    const existing = repos.find((r) => r.name === entry.name);
+    if (existing && !force && (existing.url !== entry.url || existing.username !== entry.username)) {
+      throw new ChartroomError('REPO_EXISTS', `repository ${entry.name} already exists with ${existing.url}`, { hint: 'use --force-update to replace it' });
+    }
+    const next = [...repos.filter((r) => r.name !== entry.name), { name: entry.name, url: entry.url, ...(entry.username ? { username: entry.username } : {}) }].sort((a, b) => a.name.localeCompare(b.name));
+    const creds = this.credentials();
+    if (password !== undefined) creds[entry.name] = { username: entry.username, password };
+    else delete creds[entry.name];
+    writeFileAtomic(this.credentialsFile, jsyaml.dump(creds), 0o600);
+    writeFileAtomic(this.reposFile, jsyaml.dump({ repositories: next }));
+  }
+
+  remove(name: string): void {
+    const repos = this.list();
+    if (!repos.some((r) => r.name === name)) throw new ChartroomError('REPO_NOT_FOUND', `no repository named ${name}`, { hint: 'chart repo list shows the configured ones' });
+    const creds = this.credentials();
+    delete creds[name];
+    writeFileAtomic(this.credentialsFile, jsyaml.dump(creds), 0o600);
+    writeFileAtomic(this.reposFile, jsyaml.dump({ repositories: repos.filter((r) => r.name !== name) }));
+  }
+}
+
+/** Folder of cached repository indexes. */
+export function indexCacheDir(): string {
+  return join(cacheDir(), 'repository');
+}
