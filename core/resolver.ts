@@ -69,8 +69,8 @@ export function resolve(
     }
     if (pick) choices.push({ name: r.name, version: pick, repository: r.repository });
     else {
-      const pre = versions.filter((v) => semver.prerelease(v.replace(/^v/, '')));
-      const hint = pre.length && !constraint.groups.some((g) => g.some((c) => c.hasPrerelease)) ? '; prereleases only match a range that names a prerelease (e.g. >=1.0.0-0)' : '';
+      const preMatch = versions.some((v) => semver.prerelease(v.replace(/^v/, '')) && satisfies(v, constraint, { includePrerelease: true }));
+      const hint = preMatch ? '; prereleases only match a range that names a prerelease (e.g. >=1.0.0-0)' : '';
       problems.push({ ...r, reason: `no version satisfies ${r.range}${hint}`, available: sortDesc(versions).slice(0, 10) });
     }
   }

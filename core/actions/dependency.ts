@@ -21,6 +21,13 @@ export interface DependencyOptions extends ClientOptions {
   parallel?: number;
 }
 
+interface Fetched {
+  name: string;
+  version: string;
+  repository: string;
+  data: Buffer;
+}
+
 interface Planned {
   dep: ChartDependency;
   /** URL of the repository, or `file://…`. */
@@ -115,14 +122,23 @@ export async function dependencyUpdate(opts: DependencyOptions): Promise<Depende
   const available = new Map<string, Map<string, string[]>>();
   for (const [u, idx] of indexes) available.set(u, new Map(Object.entries(idx.entries).map(([n, vs]) => [n, vs.map((v) => v.version)])));
   const reqs: Requirement[] = [];
+  const reqIndex: number[] = [];
   const local: { p: Planned; i: number }[] = [];
-  planned.forEach((p, i) => (p.repository.startsWith('file://') ? local.push({ p, i }) : reqs.push({ name: p.dep.name, range: p.dep.version ?? '', repository: p.repository })));
+  planned.forEach((p, i) => {
+    if (p.repository.startsWith('file://')) local.push({ p, i });
+    else {
+      reqs.push({ name: p.dep.name, range: p.dep.version ?? '', repository: p.repository });
+      reqIndex.push(i);
+    }
+  });
   const lock = readLock(chartDir);
-  const res = resolve(reqs, available, { keepLocked: opts.keepLocked, locked: lock?.dependencies.map((d) => ({ name: d.name, version: d.version, repository: d.repository })) });
+  // Chart.lock names repositories as Chart.yaml does (@NAME too): map them to the URLs resolved above.
+  const previous = lock?.dependencies.map((d, i) => ({ name: d.name, version: d.version, repository: planned[i]?.dep.name === d.name ? planned[i].repository : d.repository }));
+  const res = resolve(reqs, available, { keepLocked: opts.keepLocked, locked: previous });
   if (!res.ok) throw new ChartroomError('UNRESOLVED', `cannot resolve the dependencies of ${chart.metadata.name}:\n  ${describeProblems(res.problems)}`, { file: chart.metadataFile });
 
   let downloaded = 0;
-  const remote = await parallel(res.choices, opts.parallel ?? 8, async (c) => {
+  const remote = await parallel(res.choices, opts.parallel ?? 8, async (c): Promise<Fetched> => {
     const entry = indexes.get(c.repository)!.entries[c.name].find((v) => v.version === c.version)!;
     const url = joinUrl(c.repository, entry.urls[0]);
     const cachedBefore = entry.digest ? client.hasCachedArchive(entry.digest) : false;
@@ -130,7 +146,7 @@ export async function dependencyUpdate(opts: DependencyOptions): Promise<Depende
     if (!cachedBefore) downloaded++;
     return { name: c.name, version: c.version, repository: c.repository, data };
   });
-  const fromFiles = local.map(({ p }) => {
+  const fromFiles = local.map(({ p }): Fetched => {
     const path = p.repository.slice('file://'.length);
     const dir = isAbsolute(path) ? path : join(chartDir, path);
     if (!existsSync(dir)) throw new ChartroomError('DEPENDENCY_MISSING', `dependency ${p.dep.name}: folder ${dir} does not exist`, { file: chart.metadataFile });
@@ -143,9 +159,10 @@ export async function dependencyUpdate(opts: DependencyOptions): Promise<Depende
       rmSync(work, { recursive: true, force: true });
     }
   });
-  // Chart.lock lists dependencies in Chart.yaml's order.
-  const byName = new Map([...remote, ...fromFiles].map((a) => [`${a.name}@${a.repository}`, a]));
-  const ordered = planned.map((p) => byName.get(`${p.dep.name}@${p.repository}`)!);
+  // Chart.lock lists dependencies in Chart.yaml's order (one chart may be there twice, under aliases).
+  const ordered: Fetched[] = new Array(planned.length);
+  remote.forEach((f, k) => (ordered[reqIndex[k]] = f));
+  fromFiles.forEach((f, k) => (ordered[local[k].i] = f));
   installArchives(chartDir, dedupe(ordered).map((a) => ({ file: `${a.name}-${a.version}.tgz`, data: a.data })), new Set(deps.map((d) => d.name)));
   const locked: LockedDependency[] = ordered.map((a, i) => ({ name: a.name, version: a.version, repository: deps[i].repository ?? '', digest: `sha256:${createHash('sha256').update(a.data).digest('hex')}` }));
   writeLock(chartDir, { dependencies: locked, digest: requirementsDigest(deps, locked), generated: new Date().toISOString() });
