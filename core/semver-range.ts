@@ -3,7 +3,7 @@ import semver from 'semver';
 /**
  * Helm's version constraints (Masterminds/semver v3) evaluated with `semver`.
  * `,` or spaces mean AND, `||` means OR; `~`, `~>`, `^`, `x`/`*`, hyphen ranges, `!=`, `=>`, `=<`.
- * As in Helm, a comparator whose version has no prerelease never matches a prerelease version.
+ * As in Helm, prerelease versions match only an AND group in which some comparator names a prerelease.
  */
 export interface Comparator {
   /** The comparator as written, normalised. */
@@ -104,5 +104,9 @@ export function satisfies(version: string | semver.SemVer, constraint: Constrain
   const c = typeof constraint === 'string' ? parseConstraint(constraint) : constraint;
   const v = typeof version === 'string' ? semver.parse(version.replace(/^v/, ''), { loose: true }) : version;
   if (!v) return false;
-  return c.groups.some((g) => g.every((cmp) => checkOne(cmp, v, opts.includePrerelease ?? false)));
+  // As in Masterminds/semver: one comparator that names a prerelease lets prereleases through its whole AND group.
+  return c.groups.some((g) => {
+    const pre = (opts.includePrerelease ?? false) || g.some((cmp) => cmp.hasPrerelease);
+    return g.every((cmp) => checkOne(cmp, v, pre));
+  });
 }
