@@ -77,7 +77,7 @@ export function register(program: Command): void {
     .action((dir: string, flags: { url?: string; merge?: string }) =>
       runCommand(async () => {
         const { repoIndex } = await import('../../core/actions/repo.js');
-        const r = repoIndex({ dir, url: flags.url, merge: flags.merge });
+        const r = await repoIndex({ dir, url: flags.url, merge: flags.merge });
         writeOut(`wrote ${r.file}: ${r.charts} charts, ${r.versions} versions\n`);
       }),
     );

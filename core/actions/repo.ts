@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import jsyaml from 'js-yaml';
 import { ChartroomError } from '../errors.js';
@@ -70,7 +71,7 @@ function findArchives(dir: string): string[] {
 
 /** Reads only what an index needs from an archive: Chart.yaml, found without unpacking the rest. */
 function archiveMetadata(data: Buffer, file: string) {
-  const { files, topDir } = readChartArchive(data, file, { ...DEFAULT_LIMITS });
+  const { files, topDir } = readChartArchive(data, file, { ...DEFAULT_LIMITS }, { onlyChartYaml: true });
   const chartYaml = files.find((f) => f.name === 'Chart.yaml')!;
   return parseChartMetadata(chartYaml.data.toString('utf8'), `${file}#${topDir}/Chart.yaml`).metadata;
 }
@@ -82,8 +83,23 @@ export interface RepoIndexOptions {
   merge?: string;
 }
 
+/** Reads many files at once (the thread pool overlaps the system calls). */
+async function readAll(paths: string[]): Promise<Buffer[]> {
+  const out: Buffer[] = new Array(paths.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(32, paths.length) }, async () => {
+      while (next < paths.length) {
+        const i = next++;
+        out[i] = await readFile(paths[i]);
+      }
+    }),
+  );
+  return out;
+}
+
 /** Writes index.yaml for a folder of chart archives, readable by the real helm. */
-export function repoIndex(opts: RepoIndexOptions): { file: string; charts: number; versions: number } {
+export async function repoIndex(opts: RepoIndexOptions): Promise<{ file: string; charts: number; versions: number }> {
   if (!existsSync(opts.dir) || !statSync(opts.dir).isDirectory()) throw new ChartroomError('NOT_A_DIR', `${opts.dir} is not a folder`);
   const now = new Date().toISOString();
   let index: RepoIndex = { apiVersion: 'v1', entries: {} };
@@ -91,8 +107,10 @@ export function repoIndex(opts: RepoIndexOptions): { file: string; charts: numbe
     if (!existsSync(opts.merge)) throw new ChartroomError('MERGE_MISSING', `--merge: ${opts.merge} does not exist`);
     index = parseIndex(readFileSync(opts.merge, 'utf8'), opts.merge);
   }
-  for (const path of findArchives(opts.dir)) {
-    const data = readFileSync(path);
+  const paths = findArchives(opts.dir);
+  const contents = await readAll(paths);
+  for (const [k, path] of paths.entries()) {
+    const data = contents[k];
     const md = archiveMetadata(data, path);
     const rel = relative(opts.dir, path).split(sep).join('/');
     const url = opts.url ? `${opts.url.replace(/\/+$/, '')}/${rel}` : rel;

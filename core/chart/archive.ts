@@ -66,7 +66,7 @@ function safeSegments(source: string, raw: string): string[] {
  * Reads a gzipped chart archive from memory, refusing traversal, absolute paths, links, devices,
  * oversize files and decompression bombs, each with an error naming the entry.
  */
-export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): ReadArchive {
+export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS, opts: { onlyChartYaml?: boolean } = {}): ReadArchive {
   if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) reject(source, 'not a gzip-compressed chart archive');
   let tarBuf: Buffer;
   try {
@@ -136,6 +136,8 @@ export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimi
     if (seen.has(rel)) reject(source, 'archive holds the same file twice', name);
     seen.add(rel);
     files.push({ name: rel, data: Buffer.from(tarBuf.subarray(bodyStart, bodyEnd)) });
+    // Indexing needs only Chart.yaml, which charts put first.
+    if (opts.onlyChartYaml && rel === 'Chart.yaml') break;
   }
   if (topDir === undefined) reject(source, 'archive holds no files');
   if (!seen.has('Chart.yaml')) reject(source, `archive has no ${topDir}/Chart.yaml`);
