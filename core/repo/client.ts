@@ -88,10 +88,19 @@ export class RepoClient {
     const cachePath = this.cachedIndexPath(repo.name);
     const etagPath = `${cachePath}.etag`;
     const etag = existsSync(cachePath) && existsSync(etagPath) ? readFileSync(etagPath, 'utf8') : undefined;
-    const url = joinUrl(repo.url, 'index.yaml');
+    let url = joinUrl(repo.url, 'index.yaml');
     const what = `repository ${repo.name}`;
     const explicit = password !== undefined && repo.username ? `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}` : undefined;
-    const res = await this.get(url, what, etag && !explicit ? { 'If-None-Match': etag } : {}, explicit);
+    const conditional: Record<string, string> = etag && !explicit ? { 'If-None-Match': etag } : {};
+    let res: Response;
+    try {
+      res = await this.get(url, what, conditional, explicit);
+    } catch (e) {
+      // Some repositories publish only index.json.
+      if (!(e instanceof ChartroomError && / answered 404$/.test(e.message))) throw e;
+      url = joinUrl(repo.url, 'index.json');
+      res = await this.get(url, what, conditional, explicit);
+    }
     if (res.status === 304) return { index: readCachedIndex(cachePath), changed: false };
     const text = (await this.body(res, `${repo.name} index`)).toString('utf8');
     let index: RepoIndex;
