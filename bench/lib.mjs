@@ -1,5 +1,6 @@
 // Shared helpers for the benchmarks: run commands repeatedly, measure wall time and peak RSS.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -82,3 +83,38 @@ export function benchEnv(extra = {}) {
 }
 
 export const RUNS = Number(process.env.BENCH_RUNS || 7);
+
+/** A small, valid chart archive: Chart.yaml plus the given files, under one folder named after the chart. */
+export function tinyArchive(name, version, extraChartYaml = '', files = [['templates/a.yaml', 'a: 1\n']]) {
+  const require = createRequire(import.meta.url);
+  const { Header } = require('tar/header');
+  const all = [['Chart.yaml', `apiVersion: v2\nname: ${name}\nversion: ${version}\n${extraChartYaml}`], ...files];
+  const blocks = [];
+  for (const [rel, text] of all) {
+    const data = Buffer.from(text);
+    const h = Buffer.alloc(512);
+    new Header({ path: `${name}/${rel}`, mode: 0o644, size: data.length, mtime: new Date(0), type: 'File' }).encode(h, 0);
+    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+/** Starts `chart serve` on local disk in its own process; resolves with its URL and start-up time. */
+export function startRegistryProcess(dir, extra = []) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const proc = spawn(process.execPath, [CHART, 'serve', '--host', '127.0.0.1', '--port', '0', '--storage-dir', dir, '--allow-anonymous-write', ...extra], { env: benchEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    let buf = '';
+    proc.stdout.on('data', (d) => {
+      buf += d;
+      const m = /"url":"([^"]+)".*chartroom registry listening/.exec(buf);
+      if (m) {
+        proc.stdout.removeAllListeners('data');
+        proc.stdout.resume();
+        resolve({ proc, url: m[1], startMs: Number(process.hrtime.bigint() - t0) / 1e6 });
+      }
+    });
+    proc.once('exit', (c) => reject(new Error(`registry exited ${c}: ${buf}`)));
+  });
+}

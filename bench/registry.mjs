@@ -4,52 +4,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
-import { CHART, benchEnv, freshDir } from './lib.mjs';
+import { freshDir, startRegistryProcess, tinyArchive } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const { Header } = require('tar/header');
 
 const TOTAL = Number(process.env.BENCH_VERSIONS || 10_000);
 const NAMES = 100;
-
-/** A small, valid chart archive for name/version. */
-function archive(name, version) {
-  const files = [
-    ['Chart.yaml', `apiVersion: v2\nname: ${name}\nversion: ${version}\nappVersion: "1.0"\ndescription: benchmark chart ${name}\nengine: handlebars\n`],
-    ['values.yaml', 'replicas: 1\n'],
-    ['templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{Release.Name}}\n'],
-  ];
-  const blocks = [];
-  for (const [rel, text] of files) {
-    const data = Buffer.from(text);
-    const h = Buffer.alloc(512);
-    new Header({ path: `${name}/${rel}`, mode: 0o644, size: data.length, mtime: new Date(0), type: 'File' }).encode(h, 0);
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
-
-function startServer(dir) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const proc = spawn(process.execPath, [CHART, 'serve', '--host', '127.0.0.1', '--port', '0', '--storage-dir', dir, '--allow-anonymous-write', '--log-level', 'info'], { env: benchEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
-    let buf = '';
-    proc.stdout.on('data', (d) => {
-      buf += d;
-      const m = /"url":"([^"]+)".*chartroom registry listening/.exec(buf);
-      if (m) {
-        proc.stdout.removeAllListeners('data');
-        proc.stdout.resume();
-        resolve({ proc, url: m[1], startMs: Number(process.hrtime.bigint() - t0) / 1e6 });
-      }
-    });
-    proc.once('exit', (c) => reject(new Error(`server exited ${c}: ${buf}`)));
-  });
-}
 
 function peakRssMB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -62,7 +22,7 @@ async function publishMany(url, items, concurrency) {
   const worker = async () => {
     while (next < items.length) {
       const [name, version] = items[next++];
-      const body = archive(name, version);
+      const body = tinyArchive(name, version, 'appVersion: "1.0"\ndescription: benchmark chart\nengine: handlebars\n', [['values.yaml', 'replicas: 1\n'], ['templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{Release.Name}}\n']]);
       const t = process.hrtime.bigint();
       const r = await fetch(`${url}/api/charts`, { method: 'POST', body });
       await r.arrayBuffer();
@@ -109,7 +69,7 @@ export async function run() {
   for (let v = 0; v < versionsPerName; v++) for (let n = 0; n < NAMES && all.length < TOTAL; n++) all.push([`bench-chart-${n}`, `1.${v}.0`]);
   const results = {};
 
-  let server = await startServer(dir);
+  let server = await startRegistryProcess(dir);
   // Latency with about 10 versions stored.
   await publishMany(server.url, all.slice(0, 10), 1);
   const early = await publishMany(server.url, all.slice(10, 210), 1);
@@ -126,7 +86,7 @@ export async function run() {
   // Start-up with TOTAL versions on disk.
   const starts = [];
   for (let i = 0; i < 3; i++) {
-    server = await startServer(dir);
+    server = await startRegistryProcess(dir);
     starts.push(server.startMs);
     if (i < 2) {
       server.proc.kill('SIGTERM');

@@ -5,43 +5,11 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { CHART, benchEnv, freshDir, helmBinary, measure, report, RUNS } from './lib.mjs';
+import { CHART, benchEnv, freshDir, helmBinary, measure, report, RUNS, startRegistryProcess, tinyArchive } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { Header } = require('tar/header');
-
-function archive(name, version) {
-  const files = [[`Chart.yaml`, `apiVersion: v2\nname: ${name}\nversion: ${version}\ndescription: dependency ${name}\n`], ['templates/a.yaml', 'a: 1\n']];
-  const blocks = [];
-  for (const [rel, text] of files) {
-    const data = Buffer.from(text);
-    const h = Buffer.alloc(512);
-    new Header({ path: `${name}/${rel}`, mode: 0o644, size: data.length, mtime: new Date(0), type: 'File' }).encode(h, 0);
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
-
-function startRegistry(dir) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CHART, 'serve', '--host', '127.0.0.1', '--port', '0', '--storage-dir', dir, '--allow-anonymous-write'], { env: benchEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
-    let buf = '';
-    proc.stdout.on('data', (d) => {
-      buf += d;
-      const m = /"url":"([^"]+)".*chartroom registry listening/.exec(buf);
-      if (m) {
-        proc.stdout.removeAllListeners('data');
-        proc.stdout.resume();
-        resolve({ proc, url: m[1] });
-      }
-    });
-    proc.once('exit', (c) => reject(new Error(`registry exited ${c}`)));
-  });
-}
 
 async function publishAll(url, items) {
   let next = 0;
@@ -49,7 +17,7 @@ async function publishAll(url, items) {
     Array.from({ length: 8 }, async () => {
       while (next < items.length) {
         const [n, v] = items[next++];
-        const r = await fetch(`${url}/api/charts`, { method: 'POST', body: archive(n, v) });
+        const r = await fetch(`${url}/api/charts`, { method: 'POST', body: tinyArchive(n, v, `description: dependency ${n}\n`) });
         if (r.status !== 201) throw new Error(`publish ${n} ${v}: ${r.status}`);
       }
     }),
@@ -66,7 +34,7 @@ export async function run() {
   const work = freshDir('repo');
 
   // 1. dependency update: 50 dependencies, 15,000 versions in the registry.
-  const reg = await startRegistry(join(work, 'registry'));
+  const reg = await startRegistryProcess(join(work, 'registry'));
   try {
     const items = [];
     for (let v = 0; v < 300; v++) for (let n = 0; n < 50; n++) items.push([`dep${n}`, `${Math.floor(v / 30)}.${v % 30}.0`]);
@@ -95,7 +63,7 @@ export async function run() {
   // 2. repo index over 1,000 archives.
   const folder = join(work, 'archives');
   mkdirSync(folder, { recursive: true });
-  for (let i = 0; i < 1000; i++) writeFileSync(join(folder, `c${i % 100}-1.${Math.floor(i / 100)}.0.tgz`), archive(`c${i % 100}`, `1.${Math.floor(i / 100)}.0`));
+  for (let i = 0; i < 1000; i++) writeFileSync(join(folder, `c${i % 100}-1.${Math.floor(i / 100)}.0.tgz`), tinyArchive(`c${i % 100}`, `1.${Math.floor(i / 100)}.0`));
   results.push(report('repo index, 1,000 archives', measure(process.execPath, [CHART, 'repo', 'index', folder], { runs: RUNS, env: benchEnv() }), measure(helm, ['repo', 'index', folder], { runs: RUNS, env: helmEnv(join(work, 'h2')) }), 0.5));
 
   // 3. a 20 MB index.
