@@ -19,7 +19,15 @@ const program = new Command('chart')
   .version(CHARTROOM_VERSION, '--version', 'print the version')
   .enablePositionalOptions()
   .showHelpAfterError()
-  .configureOutput({ outputError: (str, write) => write(str) });
+  .configureOutput({ outputError: (str, write) => write(str) })
+  .option('--config-dir <dir>', 'configuration folder (CHARTROOM_CONFIG_DIR; default $XDG_CONFIG_HOME/chartroom)')
+  .option('--cache-dir <dir>', 'cache folder (CHARTROOM_CACHE_DIR; default $XDG_CACHE_HOME/chartroom)')
+  .hook('preAction', () => {
+    // The global folders reach core code through the same variables users can set.
+    const o = program.opts<{ configDir?: string; cacheDir?: string }>();
+    if (o.configDir) process.env.CHARTROOM_CONFIG_DIR = o.configDir;
+    if (o.cacheDir) process.env.CHARTROOM_CACHE_DIR = o.cacheDir;
+  });
 
 registerCreate(program);
 registerLint(program);

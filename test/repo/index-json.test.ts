@@ -24,3 +24,14 @@ describe('index.json repositories', () => {
     }
   });
 });
+
+describe('global folders', () => {
+  it('takes --config-dir and --cache-dir before the command', async () => {
+    const cfg = join(tmp.dir, 'flagcfg');
+    const r = await chartCli(['--config-dir', cfg, '--cache-dir', join(tmp.dir, 'flagcache'), 'repo', 'add', 'x', 'http://127.0.0.1:9/']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/repository x: cannot reach http:\/\/127.0.0.1:9\/index.yaml/);
+    const listed = await chartCli(['--config-dir', cfg, 'repo', 'list', '-o', 'json']);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+  });
+});
