@@ -35,3 +35,23 @@ describe('global folders', () => {
     expect(JSON.parse(listed.stdout)).toEqual([]);
   });
 });
+
+describe('chart repo index --merge', () => {
+  it('keeps the entries of the old index and adds the new archives with the given URL', async () => {
+    const { packageChart } = await import('../../core/actions/package.js');
+    const { writeChart } = await import('../support/charts.js');
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const src = writeChart(tmp.dir, 'merged', { 'Chart.yaml': 'apiVersion: v2\nname: merged\nversion: 1.0.0\n' });
+    packageChart({ path: src, destination: join(tmp.dir, 'a') });
+    packageChart({ path: src, destination: join(tmp.dir, 'b'), version: '2.0.0' });
+    expect((await chartCli(['repo', 'index', join(tmp.dir, 'a'), '--url', 'https://old.example.com'])).code).toBe(0);
+    const r = await chartCli(['repo', 'index', join(tmp.dir, 'b'), '--url', 'https://new.example.com/', '--merge', join(tmp.dir, 'a', 'index.yaml')]);
+    expect(r.stdout).toMatch(/1 charts, 2 versions/);
+    const idx = parse(readFileSync(join(tmp.dir, 'b', 'index.yaml'), 'utf8'));
+    expect(idx.entries.merged.map((e: { version: string; urls: string[] }) => [e.version, e.urls[0]])).toEqual([
+      ['2.0.0', 'https://new.example.com/merged-2.0.0.tgz'],
+      ['1.0.0', 'https://old.example.com/merged-1.0.0.tgz'],
+    ]);
+  });
+});
