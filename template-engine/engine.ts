@@ -2,7 +2,7 @@ import { ChartroomError, lineOf } from '../core/errors.js';
 import type { Chart, Values } from '../core/chart/model.js';
 import { isHandlebarsChart } from '../core/chart/metadata.js';
 import { valuesFor, type RenderNode } from '../core/values/render-values.js';
-import { BLOCK_HELPERS, closest, CompileProblem, compileTemplate, type CompiledTemplate, type NamedTemplate, type Template } from './compile.js';
+import { closest, CompileProblem, compileTemplate, type CompiledTemplate, type NamedTemplate, type Template } from './compile.js';
 import { capabilitiesObject, chartObject, filesObject, releaseObject, type ReleaseOptions, type TemplateRoot } from './context.js';
 import { BUILTIN_HELPERS, HELPERS } from './helpers/index.js';
 import type { Helper, RenderHooks } from './helpers/types.js';
@@ -233,4 +233,3 @@ export function renderTree(tree: RenderNode, values: Values, settings: RenderSet
   return { templates, notes };
 }
 
-export { BLOCK_HELPERS };

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import { loadChart } from '../chart/loader.js';
@@ -114,7 +114,6 @@ export async function templateChart(opts: TemplateOptions): Promise<TemplateResu
       renameSync(tmp, target);
       written.push(target);
     }
-    void existsSync;
   }
   return { chart, documents, notes: rendered.notes, warnings, text, written };
 }

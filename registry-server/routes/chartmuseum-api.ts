@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import busboy from 'busboy';
 import type { ChartRegistry } from '../registry.js';
 import { checkRepo, RegistryError } from '../registry.js';

@@ -4,6 +4,7 @@ import { logicHelpers } from './logic.js';
 import { stringHelpers } from './strings.js';
 import { timeHelpers } from './time-and-versions.js';
 import type { Helper } from './types.js';
+import { BLOCK_HELPERS as BLOCKS } from '../compile.js';
 
 /** Every plain (non-block) helper a template can call, by name. */
 export const HELPERS: Record<string, Helper> = {
@@ -21,7 +22,7 @@ export const HELPERS: Record<string, Helper> = {
 };
 
 /** Block helpers, implemented by the interpreter. */
-export const BLOCK_HELPERS = ['if', 'unless', 'with', 'range', 'each', 'let', 'define'];
+export const BLOCK_HELPERS = [...BLOCKS];
 
 /** Helpers Handlebars itself provides and we keep. */
 export const BUILTIN_HELPERS = ['lookup', 'log'];
