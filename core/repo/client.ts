@@ -91,7 +91,8 @@ export class RepoClient {
     let url = joinUrl(repo.url, 'index.yaml');
     const what = `repository ${repo.name}`;
     const explicit = password !== undefined && repo.username ? `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}` : undefined;
-    const conditional: Record<string, string> = etag && !explicit ? { 'If-None-Match': etag } : {};
+    // Chartroom registries answer this with JSON, which parses many times faster; others send YAML.
+    const conditional: Record<string, string> = { Accept: 'application/json, application/x-yaml;q=0.9, */*;q=0.5', ...(etag && !explicit ? { 'If-None-Match': etag } : {}) };
     let res: Response;
     try {
       res = await this.get(url, what, conditional, explicit);

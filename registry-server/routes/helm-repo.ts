@@ -18,11 +18,14 @@ export function helmRepoRouter(registry: ChartRegistry, policy: AccessPolicy, is
       if (!isReady()) return sendError(res, 503, 'the index is still loading from storage');
       const idx = registry.index(repo);
       const rendered = idx.render();
-      res.setHeader('ETag', rendered.etag);
+      // Clients that ask for JSON (Chartroom's own) get it from /index.yaml too: large indexes parse far faster.
+      const asJson = format === 'json' || /\bapplication\/json\b/.test(String(req.headers.accept ?? ''));
+      const etag = asJson && format === 'yaml' ? `${rendered.etag.slice(0, -1)}-json"` : rendered.etag;
+      res.setHeader('ETag', etag);
       res.setHeader('Cache-Control', 'no-cache');
-      res.setHeader('Vary', 'Accept-Encoding');
-      if (req.headers['if-none-match'] === rendered.etag) return void res.status(304).end();
-      if (format === 'json') {
+      res.setHeader('Vary', 'Accept, Accept-Encoding');
+      if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+      if (asJson) {
         res.type('application/json');
         return void res.end(req.method === 'HEAD' ? undefined : idx.json());
       }

@@ -122,6 +122,10 @@ describe('serving the Helm repository', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(entry.digest);
     const json = await (await http('/index.json')).json();
     expect(json.entries.multi).toHaveLength(3);
+    // Asking /index.yaml for JSON gets JSON (helm sends no such Accept and gets YAML).
+    const negotiated = await http('/index.yaml', { headers: { Accept: 'application/json' } });
+    expect(negotiated.headers.get('content-type')).toMatch(/application\/json/);
+    expect((await negotiated.json()).entries.multi).toHaveLength(3);
   });
 
   it('compresses only when asked, and answers If-None-Match with 304', async () => {
