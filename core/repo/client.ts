@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import { readCacheEntry, writeCacheEntry } from '../cache.js';
 import { parseIndex, readCachedIndex, type RepoIndex } from './index-file.js';
@@ -26,6 +26,25 @@ function authFor(settings: RepositorySettings, url: string): string | undefined 
   if (!repo?.username) return undefined;
   const password = settings.password(repo.name) ?? '';
   return `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}`;
+}
+
+/** Writes an index as JSON a chart at a time (a large index never becomes one huge string), atomically. */
+function writeIndexCache(path: string, index: RepoIndex): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `{"apiVersion":${JSON.stringify(index.apiVersion)},"generated":${JSON.stringify(index.generated ?? '')},"entries":{`);
+    let first = true;
+    for (const [name, versions] of Object.entries(index.entries)) {
+      writeSync(fd, `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(versions)}`);
+      first = false;
+    }
+    writeSync(fd, '}}');
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
 
 export function joinUrl(base: string, path: string): string {
@@ -103,14 +122,13 @@ export class RepoClient {
       res = await this.get(url, what, conditional, explicit);
     }
     if (res.status === 304) return { index: readCachedIndex(cachePath), changed: false };
-    const text = (await this.body(res, `${repo.name} index`)).toString('utf8');
     let index: RepoIndex;
     try {
-      index = parseIndex(text, url);
+      index = parseIndex((await this.body(res, `${repo.name} index`)).toString('utf8'), url);
     } catch (e) {
       throw new ChartroomError('INDEX_INVALID', `${what}: ${url} is not a chart repository index: ${(e as Error).message}`);
     }
-    writeFileAtomic(cachePath, JSON.stringify(index));
+    writeIndexCache(cachePath, index);
     const newTag = res.headers.get('etag');
     if (newTag) writeFileAtomic(etagPath, newTag);
     return { index, changed: true };
