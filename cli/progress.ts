@@ -7,7 +7,7 @@ export function terminalProgress(): (() => Progress | undefined) | undefined {
     // Loaded only when a large download starts on a terminal.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
-    const bar = new SingleBar({ format: '{label} [{bar}] {percentage}% {value}/{total} bytes', stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
+    const bar = new SingleBar({ format: '{label} [{bar}] {percentage}% {value}/{total}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
     return {
       start: (label, total) => bar.start(total, 0, { label }),
       update: (bytes) => bar.update(bytes),

@@ -11,13 +11,18 @@ export function register(program: Command): void {
     .argument('[chart]', 'chart folder', '.')
     .option('--keep-locked', 'keep locked versions that still satisfy the ranges')
     .option('--offline', 'use only cached indexes and archives')
-    .action((chart: string, flags: { keepLocked?: boolean; offline?: boolean }) =>
-      runCommand(async () => {
-        const { dependencyUpdate } = await import('../../core/actions/dependency.js');
-        const r = await dependencyUpdate({ chart, keepLocked: flags.keepLocked, offline: flags.offline, progress: terminalProgress() });
-        for (const d of r.locked) writeOut(`${d.name} ${d.version} from ${d.repository}\n`);
-        writeOut(`Saved ${r.locked.length} dependencies in charts/ and Chart.lock (${r.downloaded} downloaded)\n`);
-      }),
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((chart: string, flags: { keepLocked?: boolean; offline?: boolean; output: OutputFormat }) =>
+      runCommand(
+        async () => {
+          const { dependencyUpdate } = await import('../../core/actions/dependency.js');
+          const r = await dependencyUpdate({ chart, keepLocked: flags.keepLocked, offline: flags.offline, progress: terminalProgress() });
+          if (flags.output === 'json') return writeOut(JSON.stringify(r) + '\n');
+          for (const d of r.locked) writeOut(`${d.name} ${d.version} from ${d.repository}\n`);
+          writeOut(`Saved ${r.locked.length} dependencies in charts/ and Chart.lock (${r.downloaded} downloaded)\n`);
+        },
+        () => flags.output,
+      ),
     );
   dep
     .command('build')

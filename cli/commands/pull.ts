@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runCommand, writeOut } from '../output.js';
+import { runCommand, writeOut, type OutputFormat } from '../output.js';
 import { terminalProgress } from '../progress.js';
 
 export function register(program: Command): void {
@@ -14,11 +14,16 @@ export function register(program: Command): void {
     .option('--untar', 'unpack the chart')
     .option('--untardir <dir>', 'where to unpack')
     .option('--prov', 'fetch the provenance file too')
-    .action((ref: string, flags: { version?: string; devel?: boolean; destination: string; untar?: boolean; untardir?: string; prov?: boolean }) =>
-      runCommand(async () => {
-        const { pullChart } = await import('../../core/actions/pull.js');
-        const r = await pullChart({ ref, version: flags.version, devel: flags.devel, destination: flags.destination, untar: flags.untar, untarDir: flags.untardir, prov: flags.prov, progress: terminalProgress() });
-        writeOut(`Pulled ${r.chart.name} ${r.chart.version}${r.chart.digest ? ` (sha256:${r.chart.digest})` : ''} to ${r.file ?? r.dir}\n`);
-      }),
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((ref: string, flags: { version?: string; devel?: boolean; destination: string; untar?: boolean; untardir?: string; prov?: boolean; output: OutputFormat }) =>
+      runCommand(
+        async () => {
+          const { pullChart } = await import('../../core/actions/pull.js');
+          const r = await pullChart({ ref, version: flags.version, devel: flags.devel, destination: flags.destination, untar: flags.untar, untarDir: flags.untardir, prov: flags.prov, progress: terminalProgress() });
+          if (flags.output === 'json') return writeOut(JSON.stringify({ name: r.chart.name, version: r.chart.version, digest: r.chart.digest, url: r.chart.url, path: r.file ?? r.dir }) + '\n');
+          writeOut(`Pulled ${r.chart.name} ${r.chart.version}${r.chart.digest ? ` (sha256:${r.chart.digest})` : ''} to ${r.file ?? r.dir}\n`);
+        },
+        () => flags.output,
+      ),
     );
 }

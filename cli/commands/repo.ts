@@ -60,12 +60,17 @@ export function register(program: Command): void {
     .alias('up')
     .description('download the latest indexes (only what changed: If-None-Match)')
     .argument('[names...]')
-    .action((names: string[]) =>
-      runCommand(async () => {
-        const { repoUpdate } = await import('../../core/actions/repo.js');
-        const results = await repoUpdate(names, { progress: terminalProgress() });
-        for (const r of results) writeOut(`${r.name}: ${r.changed ? 'updated' : 'unchanged'} (${r.charts} charts)\n`);
-      }),
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((names: string[], flags: { output: OutputFormat }) =>
+      runCommand(
+        async () => {
+          const { repoUpdate } = await import('../../core/actions/repo.js');
+          const results = await repoUpdate(names, { progress: terminalProgress() });
+          if (flags.output === 'json') return writeOut(JSON.stringify(results) + '\n');
+          for (const r of results) writeOut(`${r.name}: ${r.changed ? 'updated' : 'unchanged'} (${r.charts} charts)\n`);
+        },
+        () => flags.output,
+      ),
     );
 
   repo
@@ -74,11 +79,15 @@ export function register(program: Command): void {
     .argument('<dir>')
     .option('--url <url>', 'base URL of the charts')
     .option('--merge <file>', 'merge into this existing index')
-    .action((dir: string, flags: { url?: string; merge?: string }) =>
-      runCommand(async () => {
-        const { repoIndex } = await import('../../core/actions/repo.js');
-        const r = await repoIndex({ dir, url: flags.url, merge: flags.merge });
-        writeOut(`wrote ${r.file}: ${r.charts} charts, ${r.versions} versions\n`);
-      }),
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((dir: string, flags: { url?: string; merge?: string; output: OutputFormat }) =>
+      runCommand(
+        async () => {
+          const { repoIndex } = await import('../../core/actions/repo.js');
+          const r = await repoIndex({ dir, url: flags.url, merge: flags.merge, progress: terminalProgress() });
+          writeOut(flags.output === 'json' ? JSON.stringify(r) + '\n' : `wrote ${r.file}: ${r.charts} charts, ${r.versions} versions\n`);
+        },
+        () => flags.output,
+      ),
     );
 }

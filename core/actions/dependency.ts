@@ -138,14 +138,20 @@ export async function dependencyUpdate(opts: DependencyOptions): Promise<Depende
   if (!res.ok) throw new ChartroomError('UNRESOLVED', `cannot resolve the dependencies of ${chart.metadata.name}:\n  ${describeProblems(res.problems)}`, { file: chart.metadataFile });
 
   let downloaded = 0;
+  // One bar counts the archives; the per-download bars of the client would fight it for the terminal.
+  const quiet = new RepoClient({ ...opts, progress: undefined });
+  const bar = res.choices.length > 3 ? opts.progress?.() : undefined;
+  bar?.start('dependencies', res.choices.length);
+  let done = 0;
   const remote = await parallel(res.choices, opts.parallel ?? 8, async (c): Promise<Fetched> => {
     const entry = indexes.get(c.repository)!.entries[c.name].find((v) => v.version === c.version)!;
     const url = joinUrl(c.repository, entry.urls[0]);
-    const cachedBefore = entry.digest ? client.hasCachedArchive(entry.digest) : false;
-    const data = await client.archive(url, entry.digest, `dependency ${c.name} ${c.version}`);
+    const cachedBefore = entry.digest ? quiet.hasCachedArchive(entry.digest) : false;
+    const data = await quiet.archive(url, entry.digest, `dependency ${c.name} ${c.version}`);
     if (!cachedBefore) downloaded++;
+    bar?.update(++done);
     return { name: c.name, version: c.version, repository: c.repository, data };
-  });
+  }).finally(() => bar?.stop());
   const fromFiles = local.map(({ p }): Fetched => {
     const path = p.repository.slice('file://'.length);
     const dir = isAbsolute(path) ? path : join(chartDir, path);

@@ -78,6 +78,8 @@ function archiveMetadata(data: Buffer, file: string) {
 
 export interface RepoIndexOptions {
   dir: string;
+  /** Progress over the archives (a bar on a TTY). */
+  progress?: () => import('../repo/client.js').Progress | undefined;
   url?: string;
   /** An existing index to merge into: its entries are kept, new archives are added. */
   merge?: string;
@@ -109,7 +111,10 @@ export async function repoIndex(opts: RepoIndexOptions): Promise<{ file: string;
   }
   const paths = findArchives(opts.dir);
   const contents = await readAll(paths);
+  const bar = paths.length > 200 ? opts.progress?.() : undefined;
+  bar?.start('indexing', paths.length);
   for (const [k, path] of paths.entries()) {
+    if (k % 50 === 0) bar?.update(k);
     const data = contents[k];
     const md = archiveMetadata(data, path);
     const rel = relative(opts.dir, path).split(sep).join('/');
@@ -119,6 +124,7 @@ export async function repoIndex(opts: RepoIndexOptions): Promise<{ file: string;
     const entry = indexEntryFromMetadata(md as unknown as Record<string, unknown>, { urls: [url], created: now, digest: createHash('sha256').update(data).digest('hex') });
     list.push(entry as unknown as ChartVersion);
   }
+  bar?.stop();
   sortIndex(index);
   const out = { apiVersion: 'v1', entries: index.entries, generated: now };
   const file = join(opts.dir, 'index.yaml');

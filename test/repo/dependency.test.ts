@@ -106,7 +106,8 @@ describe('chart dependency', () => {
     await cli(['repo', 'add', 'rr', reg.url]);
     const lib = writeChart(tmp.dir, 'locallib', { 'Chart.yaml': 'apiVersion: v2\nname: locallib\nversion: 3.1.4\n' });
     const dir = writeChart(tmp.dir, 'mixed', { 'Chart.yaml': `apiVersion: v2\nname: mixed\nversion: 1.0.0\ndependencies:\n  - name: alpha\n    version: ~1.0.0\n    repository: "@rr"\n  - name: locallib\n    version: ^3\n    repository: file://${lib}\n` });
-    expect((await cli(['dependency', 'update', dir])).code).toBe(0);
+    const first = JSON.parse((await cli(['dependency', 'update', dir, '-o', 'json'])).stdout);
+    expect(first.locked.map((d: { name: string; version: string }) => `${d.name}@${d.version}`)).toEqual(['alpha@1.0.1', 'locallib@3.1.4']);
     expect(lockVersions(dir)).toEqual(['alpha@1.0.1', 'locallib@3.1.4']);
     // A newer 1.0.x appears; --keep-locked keeps 1.0.1, a plain update moves on.
     const newer = writeChart(join(tmp.dir, 'newer'), 'alpha', { 'Chart.yaml': 'apiVersion: v2\nname: alpha\nversion: 1.0.7\n' });

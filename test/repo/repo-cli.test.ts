@@ -102,6 +102,8 @@ describe('chart pull', () => {
     const r = await cli(['pull', 'local/webapp', '--version', '^0.1', '-d', dest]);
     expect(r.stdout).toMatch(/Pulled webapp 0.1.0 \(sha256:[0-9a-f]{64}\)/);
     expect(readdirSync(dest)).toEqual(['webapp-0.1.0.tgz']);
+    const json = JSON.parse((await cli(['pull', 'local/webapp', '--version', '0.1.0', '-d', dest, '-o', 'json'])).stdout);
+    expect(json).toMatchObject({ name: 'webapp', version: '0.1.0', digest: expect.stringMatching(/^[0-9a-f]{64}$/), path: join(dest, 'webapp-0.1.0.tgz') });
     const un = await cli(['pull', 'secure/webapp', '--untar', '-d', join(tmp.dir, 'untar')]);
     expect(un.code).toBe(0);
     expect(existsSync(join(tmp.dir, 'untar', 'webapp', 'Chart.yaml'))).toBe(true);
