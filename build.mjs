@@ -1,13 +1,14 @@
 // Builds the CLI: one CommonJS bundle (dist/cli.cjs) and a small launcher (dist/chart.cjs) that runs it
 // through V8's code cache, so that after the first run `chart` starts without compiling its own code.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 mkdirSync('dist', { recursive: true });
-await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'dist/cli.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -17,6 +18,30 @@ await build({
   // Handlebars builds source maps of generated code when `source-map` loads; we never generate code.
   alias: { 'source-map': './build/empty.js' },
   define: { CHARTROOM_VERSION: JSON.stringify(pkg.version) },
-});
+};
+// The registry server is its own bundle, loaded only by `chart serve`.
+const serverApart = {
+  name: 'server-apart',
+  setup(b) {
+    b.onResolve({ filter: /registry-server\/entry\.js$/ }, () => ({ path: './server.cjs', external: true }));
+  },
+};
+await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs', plugins: [serverApart] });
+await build({ ...common, entryPoints: ['registry-server/entry.ts'], outfile: 'dist/server.cjs' });
 writeFileSync('dist/chart.cjs', readFileSync('build/launcher.cjs'));
 chmodSync('dist/chart.cjs', 0o755);
+
+// Ship a V8 code cache beside the bundle, made by running the CLI once over the example charts, so even the
+// first `chart` command after an install starts warm (V8 ignores it under another Node version).
+for (const f of readdirSync('dist')) if (/^cli-.*\.bin$/.test(f)) rmSync(join('dist', f));
+const size = statSync('dist/cli.cjs').size;
+const target = join('dist', `cli-${process.version}-${process.arch}-${size}.bin`);
+const scratch = join(tmpdir(), `chartroom-build-${process.pid}`);
+try {
+  const env = { ...process.env, CHARTROOM_CODE_CACHE_FILE: target, CHARTROOM_CACHE_DIR: scratch, CHARTROOM_NO_CACHE: '' };
+  execFileSync(process.execPath, ['dist/chart.cjs', 'lint', 'charts/webapp', 'charts/shop'], { env, stdio: 'ignore' });
+} catch {
+  // Without example charts (a partial checkout) the CLI still works; it caches on its first run instead.
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

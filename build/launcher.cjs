@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Runs dist/cli.cjs with V8's code cache (Node 20 has no module compile cache of its own): the first run
-// stores the compiled code under the cache folder, later runs start from it. Any cache problem only costs speed.
+// Runs dist/cli.cjs with V8's code cache (Node 20 has no module compile cache of its own). The build leaves
+// a cache beside the bundle (made by running the CLI once); otherwise the first run stores one under the
+// user's cache folder. A cache from another Node version is rejected by V8 and simply not used.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -11,16 +12,22 @@ const os = require('node:os');
 const file = path.join(__dirname, 'cli.cjs');
 const source = fs.readFileSync(file, 'utf8');
 const off = process.env.CHARTROOM_NO_CACHE && process.env.CHARTROOM_NO_CACHE !== '0';
+const st = fs.statSync(file);
+const name = `cli-${process.version}-${process.arch}-${st.size}.bin`;
 let cacheFile;
 let cached;
 if (!off) {
-  const st = fs.statSync(file);
+  const shipped = path.join(__dirname, name);
   const base = process.env.CHARTROOM_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chartroom');
-  cacheFile = path.join(base, 'code', `cli-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
-  try {
-    cached = fs.readFileSync(cacheFile);
-  } catch {
-    cached = undefined;
+  const candidates = process.env.CHARTROOM_CODE_CACHE_FILE ? [process.env.CHARTROOM_CODE_CACHE_FILE] : [shipped, path.join(base, 'code', `${Math.floor(st.mtimeMs)}-${name}`)];
+  for (const c of candidates) {
+    try {
+      cached = fs.readFileSync(c);
+      cacheFile = c;
+      break;
+    } catch {
+      cacheFile = c;
+    }
   }
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: cached });
@@ -36,7 +43,7 @@ if (cacheFile && (!cached || script.cachedDataRejected)) {
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, cacheFile);
     } catch {
-      // Read-only home or full disk: start-up stays uncached.
+      // Read-only install or full disk: start-up stays uncached.
     }
   });
 }

@@ -27,8 +27,7 @@ export function register(program: Command): void {
     .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
     .action((flags: Record<string, unknown>) =>
       runCommand(async () => {
-        const { resolveServerConfig } = await import('../../registry-server/config.js');
-        const { startRegistry } = await import('../../registry-server/server.js');
+        const { resolveServerConfig, startRegistry } = await import('../../registry-server/entry.js');
         const config = resolveServerConfig(flags);
         const running = await startRegistry(config);
         process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n\n`);
