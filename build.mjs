@@ -23,7 +23,7 @@ const common = {
 const serverApart = {
   name: 'server-apart',
   setup(b) {
-    b.onResolve({ filter: /registry-server\/entry\.js$/ }, () => ({ path: './server.cjs', external: true }));
+    b.onResolve({ filter: /(registry-server\/entry\.js|\/server\.cjs)$/ }, () => ({ path: './server.cjs', external: true }));
   },
 };
 await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs', plugins: [serverApart] });

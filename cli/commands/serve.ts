@@ -27,7 +27,9 @@ export function register(program: Command): void {
     .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
     .action((flags: Record<string, unknown>) =>
       runCommand(async () => {
-        const { resolveServerConfig, startRegistry } = await import('../../registry-server/entry.js');
+        // In the CLI bundle the server is the separate dist/server.cjs; from source it is imported directly.
+        const entry: typeof import('../../registry-server/entry.js') = typeof require === 'function' ? require('./server.cjs') : await import('../../registry-server/entry.js');
+        const { resolveServerConfig, startRegistry } = entry;
         const config = resolveServerConfig(flags);
         const running = await startRegistry(config);
         process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n\n`);
