@@ -175,7 +175,17 @@ function parseProblem(e: Error): CompileProblem {
 }
 
 /** Bump when the parser or its options change, so old cached trees are not used. */
-const AST_VERSION = 'handlebars-4.7-ignoreStandalone-1';
+const AST_VERSION = 'handlebars-4.7-ignoreStandalone-2';
+
+/** Fields the interpreter never reads (whitespace control is already applied): left out of the cache. */
+const UNUSED = new Set(['strip', 'openStrip', 'closeStrip', 'inverseStrip', 'rightStripped', 'leftStripped', 'end', 'source']);
+
+function compactNode(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  if (UNUSED.has(key)) return undefined;
+  // A content node's original text is the unstripped copy of its value.
+  if (key === 'original' && this.type === 'ContentStatement') return undefined;
+  return value;
+}
 
 /** Parsing is the slowest step of a render; the syntax tree of a template text is cached by its hash. */
 function parseCached(source: string): Program {
@@ -195,7 +205,7 @@ function parseCached(source: string): Program {
   } catch (e) {
     throw parseProblem(e as Error);
   }
-  writeCacheEntry('templates', key, JSON.stringify(ast));
+  writeCacheEntry('templates', key, JSON.stringify(ast, compactNode));
   return ast;
 }
 
