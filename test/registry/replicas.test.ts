@@ -106,9 +106,17 @@ describe('replicas on one bucket', () => {
   it('leaves no half chart in any index when a replica is killed mid-publish, and a restart rebuilds from storage', async () => {
     const [a, victim] = await Promise.all([replica(), replica()]);
     const charts = Array.from({ length: 40 }, (_, i) => packagedChart(tmp.dir, `crash${i}`, '2.0.0'));
-    const inflight = charts.map((c) => publish(victim, c.data));
-    await new Promise((r) => setTimeout(r, 40));
-    victim.proc.kill('SIGKILL');
+    // Kill the replica as soon as the first publish is acknowledged, with the others still in flight.
+    let killed = false;
+    const inflight = charts.map((c) =>
+      publish(victim, c.data).then((status) => {
+        if (!killed && status === 201) {
+          killed = true;
+          victim.proc.kill('SIGKILL');
+        }
+        return status;
+      }),
+    );
     const statuses = await Promise.all(inflight);
     const acknowledged = charts.filter((_, i) => statuses[i] === 201).length;
     expect(statuses.filter((s) => s === -1).length).toBeGreaterThan(0);
