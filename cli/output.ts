@@ -33,3 +33,10 @@ export function writeOut(text: string): void {
 export function warn(message: string): void {
   process.stderr.write(`WARNING: ${message}\n`);
 }
+
+/** Rows as a table: columns padded to their widest cell, the last column left as is. */
+export function formatTable(rows: string[][]): string {
+  const last = rows[0].length - 1;
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, i) => (i < last ? cell.padEnd(widths[i]) : cell)).join('\t')).join('\n') + '\n';
+}

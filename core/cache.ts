@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 
 /** Chartroom's cache folder: $CHARTROOM_CACHE_DIR, else $XDG_CACHE_HOME/chartroom, else ~/.cache/chartroom. */
 export function cacheDir(): string {
@@ -34,10 +35,7 @@ export function writeCacheEntry(kind: string, key: string, data: string | Buffer
   if (cacheDisabled()) return;
   const target = entryPath(kind, key);
   try {
-    mkdirSync(join(target, '..'), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, target);
+    writeFileAtomic(target, data);
   } catch {
     // A read-only or full disk only costs speed.
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import type { ChartDependency } from './chart/metadata.js';
 import type { ChartLock, LockedDependency } from './chart/model.js';
-import { writeFileAtomic } from './repo/settings.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { loadYaml } from './yaml.js';
 
 function goString(s: string): string {

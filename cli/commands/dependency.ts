@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
 import { terminalProgress } from '../progress.js';
 
 export function register(program: Command): void {
@@ -47,9 +47,7 @@ export function register(program: Command): void {
         const { dependencyList } = await import('../../core/actions/dependency.js');
         const list = dependencyList(chart);
         if (flags.output === 'json') return writeOut(JSON.stringify(list) + '\n');
-        const rows = [['NAME', 'VERSION', 'REPOSITORY', 'STATUS'], ...list.map((d) => [d.name, d.version, d.repository, d.status])];
-        const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
-        writeOut(rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('\t')).join('\n') + '\n');
+        writeOut(formatTable([['NAME', 'VERSION', 'REPOSITORY', 'STATUS'], ...list.map((d) => [d.name, d.version, d.repository, d.status])]));
       }),
     );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
 import { terminalProgress } from '../progress.js';
 
 export function register(program: Command): void {
@@ -35,8 +35,7 @@ export function register(program: Command): void {
         if (flags.output === 'json') return writeOut(JSON.stringify(list) + '\n');
         if (flags.output === 'yaml') return writeOut(list.map((r) => `- name: ${r.name}\n  url: ${r.url}\n`).join(''));
         if (list.length === 0) return writeOut('no repositories; add one with chart repo add NAME URL\n');
-        const w = Math.max(4, ...list.map((r) => r.name.length));
-        writeOut(`${'NAME'.padEnd(w)}\tURL\n${list.map((r) => `${r.name.padEnd(w)}\t${r.url}`).join('\n')}\n`);
+        writeOut(formatTable([['NAME', 'URL'], ...list.map((r) => [r.name, r.url])]));
       }),
     );
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
 
 export function register(program: Command): void {
   const search = program.command('search').description('search charts');
@@ -23,8 +23,7 @@ export function register(program: Command): void {
           }
           if (hits.length === 0) return writeOut('No results found\n');
           const rows = [['NAME', 'CHART VERSION', 'APP VERSION', 'DESCRIPTION'], ...hits.map((h) => [h.name, h.version, h.appVersion, h.description.length > 50 ? h.description.slice(0, 47) + '...' : h.description])];
-          const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
-          writeOut(rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('\t')).join('\n') + '\n');
+          writeOut(formatTable(rows));
         },
         () => flags.output,
       ),

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ChartroomError } from '../errors.js';
@@ -86,12 +87,8 @@ export function packageChart(opts: PackageOptions): PackageResult {
   const epoch = opts.sourceDateEpoch ?? (envEpoch && /^\d+$/.test(envEpoch) ? Number(envEpoch) : DEFAULT_EPOCH);
   const archive = writeChartArchive(md.name, archiveOrder(files), { mtime: new Date(epoch * 1000) });
 
-  const destination = resolve(opts.destination ?? '.');
-  if (!existsSync(destination)) mkdirSync(destination, { recursive: true });
-  const file = join(destination, `${md.name}-${version}.tgz`);
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, archive);
-  renameSync(tmp, file);
+  const file = join(resolve(opts.destination ?? '.'), `${md.name}-${version}.tgz`);
+  writeFileAtomic(file, archive);
   return { name: md.name, version, file, sha256: createHash('sha256').update(archive).digest('hex'), size: archive.length };
 }
 

@@ -5,7 +5,7 @@ import { readChartArchive } from '../chart/archive.js';
 import { loadChartArchive } from '../chart/loader.js';
 import type { Chart } from '../chart/model.js';
 import { RepoClient, joinUrl, type ClientOptions } from '../repo/client.js';
-import { writeFileAtomic } from '../repo/settings.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { resolve as resolveVersions, describeProblems } from '../resolver.js';
 
 export interface ChartRef {

@@ -8,7 +8,8 @@ import { DEFAULT_LIMITS, readChartArchive } from '../chart/archive.js';
 import { parseChartMetadata } from '../chart/metadata.js';
 import { RepoClient, type ClientOptions } from '../repo/client.js';
 import { parseIndex, sortIndex, type ChartVersion, type RepoIndex } from '../repo/index-file.js';
-import { writeFileAtomic, type RepoEntry } from '../repo/settings.js';
+import type { RepoEntry } from '../repo/settings.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { indexEntryFromMetadata } from '../../registry-server/index-cache.js';
 
 export interface RepoAddOptions extends ClientOptions {

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { ChartroomError } from '../errors.js';
 import { loadChart } from '../chart/loader.js';
 import { isHandlebarsChart } from '../chart/metadata.js';
@@ -108,10 +108,7 @@ export async function templateChart(opts: TemplateOptions): Promise<TemplateResu
     }
     for (const [source, content] of byFile) {
       const target = join(opts.outputDir, source);
-      mkdirSync(dirname(target), { recursive: true });
-      const tmp = `${target}.tmp-${process.pid}`;
-      writeFileSync(tmp, content);
-      renameSync(tmp, target);
+      writeFileAtomic(target, content);
       written.push(target);
     }
   }

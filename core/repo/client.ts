@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import { readCacheEntry, writeCacheEntry } from '../cache.js';
 import { parseIndex, readCachedIndex, type RepoIndex } from './index-file.js';
-import { indexCacheDir, RepositorySettings, writeFileAtomic, type RepoEntry } from './settings.js';
+import { indexCacheDir, RepositorySettings, type RepoEntry } from './settings.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 /** Reports download progress (a bar on a TTY); optional. */
 export interface Progress {

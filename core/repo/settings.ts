@@ -1,10 +1,11 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { ChartroomError } from '../errors.js';
 import { cacheDir } from '../cache.js';
 import { loadYaml } from '../yaml.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 /** Where Chartroom keeps its repository list and credentials: $CHARTROOM_CONFIG_DIR, else $XDG_CONFIG_HOME/chartroom. */
 export function configDir(): string {
@@ -20,15 +21,6 @@ export interface RepoEntry {
 
 interface Credentials {
   [repo: string]: { username?: string; password?: string };
-}
-
-/** Writes a file atomically: a temporary file in the same folder, then rename; `mode` is set before the rename. */
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, data, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
 }
 
 const REPO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
