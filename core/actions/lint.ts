@@ -9,9 +9,9 @@ import { computeRenderValues } from '../values/render-values.js';
 import { validateAgainstSchemas } from '../values/schema.js';
 import { positionOf } from '../yaml.js';
 import { satisfies } from '../semver-range.js';
-import { renderTree } from '../../template-engine/engine.js';
-import { DEFAULT_KUBE_VERSION } from '../../template-engine/context.js';
-import { sortManifests, type Manifest } from '../../template-engine/manifests.js';
+import { renderTree } from '../../template-engine/handlebars/engine.js';
+import { DEFAULT_KUBE_VERSION } from '../../template-engine/handlebars/context.js';
+import { sortManifests, type Manifest } from '../kube/manifests.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

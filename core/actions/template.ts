@@ -8,9 +8,9 @@ import { collectUserValues, type ValuesIO, type ValuesOptions } from '../values/
 import { computeRenderValues, type RenderNode } from '../values/render-values.js';
 import { validateAgainstSchemas } from '../values/schema.js';
 import { satisfies } from '../semver-range.js';
-import { renderTree } from '../../template-engine/engine.js';
-import { DEFAULT_KUBE_VERSION } from '../../template-engine/context.js';
-import { formatManifests, sortManifests, type Manifest } from '../../template-engine/manifests.js';
+import { renderTree } from '../../template-engine/handlebars/engine.js';
+import { DEFAULT_KUBE_VERSION } from '../../template-engine/handlebars/context.js';
+import { formatManifests, sortManifests, type Manifest } from '../kube/manifests.js';
 
 export interface TemplateOptions extends ValuesOptions {
   /** A chart folder or .tgz, or an already loaded chart. */

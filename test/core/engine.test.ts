@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderString } from '../../template-engine/engine.js';
+import { renderString } from '../../template-engine/handlebars/engine.js';
 import { ChartroomError } from '../../core/errors.js';
 
 const ctx = {

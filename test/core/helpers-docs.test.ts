@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { renderString } from '../../template-engine/engine.js';
-import { BLOCK_HELPERS, BUILTIN_HELPERS, HELPERS } from '../../template-engine/helpers/index.js';
+import { renderString } from '../../template-engine/handlebars/engine.js';
+import { BLOCK_HELPERS, BUILTIN_HELPERS, HELPERS } from '../../template-engine/handlebars/helpers/index.js';
 
 const doc = readFileSync('docs/templates.md', 'utf8');
 const context = parse(/```yaml example-context\n([\s\S]*?)```/.exec(doc)![1]);

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { satisfies } from '../../core/semver-range.js';
+import { satisfies } from '../../../core/semver-range.js';
 import { goDate } from '../go-format.js';
 import type { Helper } from './types.js';
 import { toNumber, toStr } from './values.js';

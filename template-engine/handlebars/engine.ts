@@ -1,7 +1,7 @@
-import { ChartroomError, lineOf } from '../core/errors.js';
-import type { Chart, Values } from '../core/chart/model.js';
-import { isHandlebarsChart } from '../core/chart/metadata.js';
-import { valuesFor, type RenderNode } from '../core/values/render-values.js';
+import { ChartroomError, lineOf } from '../../core/errors.js';
+import type { Chart, Values } from '../../core/chart/model.js';
+import { isHandlebarsChart } from '../../core/chart/metadata.js';
+import { valuesFor, type RenderNode } from '../../core/values/render-values.js';
 import { closest, CompileProblem, compileTemplate, type CompiledTemplate, type NamedTemplate, type Template } from './compile.js';
 import { capabilitiesObject, chartObject, filesObject, releaseObject, type ReleaseOptions, type TemplateRoot } from './context.js';
 import { BUILTIN_HELPERS, HELPERS } from './helpers/index.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
-import { readCacheEntry, writeCacheEntry } from '../core/cache.js';
+import { readCacheEntry, writeCacheEntry } from '../../core/cache.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 
 

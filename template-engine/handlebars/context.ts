@@ -1,7 +1,7 @@
 import semver from 'semver';
-import type { Chart, Values } from '../core/chart/model.js';
-import type { ChartFile } from '../core/chart/archive.js';
-import { toYamlString } from '../core/yaml.js';
+import type { Chart, Values } from '../../core/chart/model.js';
+import type { ChartFile } from '../../core/chart/archive.js';
+import { toYamlString } from '../../core/yaml.js';
 
 /** API versions a cluster offers when none is given: the set Helm v4 assumes (Kubernetes 1.35). */
 export const DEFAULT_API_VERSIONS = [

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseYaml, parseYamlAll, toYamlString } from '../../core/yaml.js';
+import { parseYaml, parseYamlAll, toYamlString } from '../../../core/yaml.js';
 import type { Helper } from './types.js';
 import { isMap, toNumber, toStr } from './values.js';
 

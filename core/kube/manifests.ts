@@ -1,6 +1,6 @@
-import { ChartroomError, lineOf } from '../core/errors.js';
-import { loadYaml } from '../core/yaml.js';
-import type { RenderedTemplate } from './engine.js';
+import { ChartroomError, lineOf } from '../errors.js';
+import { loadYaml } from '../yaml.js';
+import type { RenderedTemplate } from '../../template-engine/handlebars/engine.js';
 
 /** Helm's install order of kinds; unknown kinds go last, alphabetically. */
 export const INSTALL_ORDER = [
