@@ -1,3 +1,87 @@
+/**
+ * Every error code Chartroom reports, by area. Callers branch on the code (never on message text); the
+ * CLI prints it with `-o json`, and the registry turns it into an HTTP status at its edge.
+ */
+export type ErrorCode =
+  // Charts and archives
+  | 'ARCHIVE_REJECTED'
+  | 'CHART_FILE_TOO_LARGE'
+  | 'CHART_LINK'
+  | 'CHART_NAME'
+  | 'CHART_NESTING'
+  | 'CHART_NOT_FOUND'
+  | 'CHART_EXISTS'
+  | 'CHART_TOO_LARGE'
+  | 'CHART_YAML'
+  | 'NOT_A_CHART_DIR'
+  | 'SUBCHART_INVALID'
+  | 'BAD_VERSION'
+  | 'LIBRARY_CHART'
+  | 'NO_README'
+  // Values, schemas and YAML
+  | 'VALUES_FILE'
+  | 'VALUES_NOT_MAP'
+  | 'VALUES_SCHEMA'
+  | 'SCHEMA_INVALID'
+  | 'SCHEMA_PARSE'
+  | 'SET_SYNTAX'
+  | 'YAML_ALIAS_BOMB'
+  | 'YAML_PARSE'
+  // Rendering
+  | 'GO_TEMPLATE_CHART'
+  | 'KUBE_VERSION'
+  | 'INVALID_YAML'
+  | 'SHOW_ONLY'
+  | 'TEMPLATE_SYNTAX'
+  | 'TEMPLATE_ERROR'
+  | 'TEMPLATE_FAIL'
+  // Dependencies and lock files
+  | 'DEPENDENCY_CYCLE'
+  | 'DEPENDENCY_MISMATCH'
+  | 'DEPENDENCY_MISSING'
+  | 'DEPENDENCY_VERSION'
+  | 'LOCKED_VERSION_GONE'
+  | 'LOCK_OUT_OF_SYNC'
+  | 'NO_LOCK'
+  | 'UNRESOLVED'
+  // Repositories, sources and downloads
+  | 'CHART_REF'
+  | 'DIGEST_MISMATCH'
+  | 'FETCH_DENIED'
+  | 'FETCH_FAILED'
+  | 'INDEX_INVALID'
+  | 'MERGE_MISSING'
+  | 'NOT_A_DIR'
+  | 'NO_MATCHING_VERSION'
+  | 'NO_REPOS'
+  | 'OCI_UNSUPPORTED'
+  | 'OFFLINE'
+  | 'PROV_MISSING'
+  | 'REPO_EXISTS'
+  | 'REPO_MISSING'
+  | 'REPO_NAME'
+  | 'REPO_NOT_FOUND'
+  | 'REPO_URL'
+  | 'SOURCE_UNSUPPORTED'
+  | 'UNTAR_EXISTS'
+  // Publishing
+  | 'PUBLISH_EXISTS'
+  | 'PUBLISH_FAILED'
+  | 'PUBLISH_FORBIDDEN'
+  | 'PUBLISH_TOO_LARGE'
+  | 'PUBLISH_UNAUTHORIZED'
+  // Files and the system
+  | 'FILE_NOT_FOUND'
+  | 'FILE_ACCESS'
+  // Registry server
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'UPLOAD_TOO_LARGE'
+  | 'VERSION_EXISTS'
+  | 'PUBLISH_IN_PROGRESS'
+  | 'PROV_INVALID'
+  | 'INDEX_LOADING';
+
 /** Where in a source file a problem sits; line and column are 1-based. */
 export interface SourcePosition {
   file?: string;
@@ -14,15 +98,19 @@ export interface ChartroomErrorDetails extends SourcePosition {
   snippet?: string;
   /** Chart the problem belongs to. */
   chart?: string;
+  /** The HTTP status a remote server answered, for errors about a download or an upload. */
+  httpStatus?: number;
+  /** The URL the error is about. */
+  url?: string;
   cause?: unknown;
 }
 
 /** A typed, user-facing error: turned into text or JSON once, at the CLI or HTTP edge. */
 export class ChartroomError extends Error {
-  readonly code: string;
-  readonly details: ChartroomErrorDetails;
+  readonly code: ErrorCode;
+  readonly details: Readonly<ChartroomErrorDetails>;
 
-  constructor(code: string, message: string, details: ChartroomErrorDetails = {}) {
+  constructor(code: ErrorCode, message: string, details: ChartroomErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ChartroomError';
     this.code = code;
@@ -41,6 +129,11 @@ export class ChartroomError extends Error {
     const { cause: _cause, ...rest } = this.details;
     return { error: this.message, code: this.code, ...rest };
   }
+}
+
+/** Whether an error is a ChartroomError with one of these codes. */
+export function hasCode(err: unknown, ...codes: ErrorCode[]): err is ChartroomError {
+  return err instanceof ChartroomError && codes.includes(err.code);
 }
 
 /** Formats `file:line:column` from whatever parts are known. */

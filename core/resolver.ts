@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { parseConstraint, satisfies } from './semver-range.js';
+import { sortVersionsDesc } from './versions.js';
 
 /** What a chart asks for: a dependency's name, version range, and where to look. */
 export interface Requirement {
@@ -77,15 +78,8 @@ export function resolve(
   return problems.length ? { ok: false, choices, problems } : { ok: true, choices };
 }
 
-/** Newest first; versions that are not SemVer last, in their given order. */
-export function sortDesc(versions: string[]): string[] {
-  return [...versions].sort((a, b) => {
-    const va = semver.parse(a.replace(/^v/, ''), { loose: true });
-    const vb = semver.parse(b.replace(/^v/, ''), { loose: true });
-    if (va && vb) return semver.rcompare(va, vb);
-    return va ? -1 : vb ? 1 : 0;
-  });
-}
+/** Newest first (the one order of versions, from core/versions). */
+export const sortDesc = sortVersionsDesc;
 
 /** The problems as one readable message. */
 export function describeProblems(problems: Unresolved[]): string {

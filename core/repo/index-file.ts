@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import semver from 'semver';
 import { ChartroomError } from '../errors.js';
 import { loadYaml } from '../yaml.js';
+import { compareVersionsDesc } from '../versions.js';
 
 /** One version of a chart in a repository index. */
 export interface ChartVersion {
@@ -16,6 +16,37 @@ export interface ChartVersion {
   [field: string]: unknown;
 }
 
+/** One chart version as a server writes it into index.yaml: Chart.yaml fields plus urls, created and digest. */
+export interface IndexEntry extends ChartVersion {
+  created: string;
+  digest: string;
+}
+
+/** Fields helm accepts in an index entry; one unknown key makes helm reject the whole repository. */
+export const INDEX_ENTRY_FIELDS = new Set([
+  'name', 'home', 'sources', 'version', 'description', 'keywords', 'maintainers', 'icon', 'apiVersion', 'condition', 'tags',
+  'appVersion', 'deprecated', 'annotations', 'kubeVersion', 'dependencies', 'type', 'engine', 'urls', 'created', 'removed', 'digest',
+]);
+const DEPENDENCY_FIELDS = new Set(['name', 'version', 'repository', 'condition', 'tags', 'enabled', 'import-values', 'alias']);
+const MAINTAINER_FIELDS = new Set(['name', 'email', 'url']);
+
+function pick(obj: object, allowed: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(obj)) if (allowed.has(k) && v !== undefined && v !== null) out[k] = v;
+  return { ...out };
+}
+
+/**
+ * The one place index entries are made (by `repo index` and by the registry): Chart.yaml metadata with only
+ * the keys helm knows, plus where the archive is, when it was added and its sha256.
+ */
+export function indexEntryFromMetadata(md: object, extra: { urls: string[]; created: string; digest: string }): IndexEntry {
+  const e = pick(md, INDEX_ENTRY_FIELDS);
+  if (Array.isArray(e.dependencies)) e.dependencies = (e.dependencies as object[]).map((d) => pick(d, DEPENDENCY_FIELDS));
+  if (Array.isArray(e.maintainers)) e.maintainers = (e.maintainers as object[]).map((m) => pick(m, MAINTAINER_FIELDS));
+  return { ...(e as { name: string; version: string }), urls: extra.urls, created: extra.created, digest: extra.digest };
+}
+
 /** A repository index: chart name to versions, newest first. */
 export interface RepoIndex {
   apiVersion: string;
@@ -28,12 +59,7 @@ export function sortIndex(index: RepoIndex): RepoIndex {
   for (const name of Object.keys(index.entries)) {
     const list = index.entries[name];
     if (!Array.isArray(list)) throw new ChartroomError('INDEX_INVALID', `index entry ${name} is not a list of versions`);
-    list.sort((a, b) => {
-      const va = semver.parse(String(a.version ?? ''));
-      const vb = semver.parse(String(b.version ?? ''));
-      if (va && vb) return semver.rcompare(va, vb);
-      return va ? -1 : vb ? 1 : 0;
-    });
+    list.sort((a, b) => compareVersionsDesc(String(a.version ?? ''), String(b.version ?? '')));
   }
   return index;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
-import { readCacheEntry, writeCacheEntry } from '../../core/cache.js';
+import type { EngineCache } from '../types.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 
 
@@ -188,9 +188,9 @@ function compactNode(this: Record<string, unknown>, key: string, value: unknown)
 }
 
 /** Parsing is the slowest step of a render; the syntax tree of a template text is cached by its hash. */
-function parseCached(source: string): Program {
+function parseCached(source: string, cache: EngineCache | undefined): Program {
   const key = createHash('sha256').update(AST_VERSION).update('\0').update(source).digest('hex');
-  const hit = readCacheEntry('templates', key);
+  const hit = cache?.read('templates', key);
   if (hit) {
     try {
       const cached = JSON.parse(hit.toString('utf8')) as Program;
@@ -205,7 +205,7 @@ function parseCached(source: string): Program {
   } catch (e) {
     throw parseProblem(e as Error);
   }
-  writeCacheEntry('templates', key, JSON.stringify(ast, compactNode));
+  cache?.write('templates', key, JSON.stringify(ast, compactNode));
   return ast;
 }
 
@@ -213,8 +213,8 @@ function parseCached(source: string): Program {
  * Parses one template file. Whitespace works as in Go templates: only `~` (Go's `-`) trims, and lines that
  * hold just a block tag are kept. `{{#define "name"}}` blocks at the top level become named templates.
  */
-export function compileTemplate(source: string, file: string, helpers: Set<string>): CompiledTemplate {
-  const ast = parseCached(source);
+export function compileTemplate(source: string, file: string, helpers: Set<string>, cache?: EngineCache): CompiledTemplate {
+  const ast = parseCached(source, cache);
   const checker = new Checker(helpers);
   const defines: NamedTemplate[] = [];
   const body: Statement[] = [];

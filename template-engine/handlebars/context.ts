@@ -1,63 +1,34 @@
 import semver from 'semver';
 import type { Chart, Values } from '../../core/chart/model.js';
+import type { CapabilitiesInfo, ReleaseInfo } from '../types.js';
 import type { ChartFile } from '../../core/chart/archive.js';
 import { toYamlString } from '../../core/yaml.js';
 
-/** API versions a cluster offers when none is given: the set Helm v4 assumes (Kubernetes 1.35). */
-export const DEFAULT_API_VERSIONS = [
-  'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1',
-  'internal.apiserver.k8s.io/v1alpha1', 'apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1',
-  'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1', 'authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1',
-  'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'batch/v1', 'batch/v1beta1',
-  'certificates.k8s.io/v1', 'certificates.k8s.io/v1beta1', 'certificates.k8s.io/v1alpha1', 'coordination.k8s.io/v1alpha2',
-  'coordination.k8s.io/v1beta1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1', 'events.k8s.io/v1',
-  'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1', 'flowcontrol.apiserver.k8s.io/v1beta1',
-  'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3', 'networking.k8s.io/v1', 'networking.k8s.io/v1beta1',
-  'node.k8s.io/v1', 'node.k8s.io/v1alpha1', 'node.k8s.io/v1beta1', 'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1',
-  'rbac.authorization.k8s.io/v1beta1', 'rbac.authorization.k8s.io/v1alpha1', 'resource.k8s.io/v1', 'resource.k8s.io/v1beta2',
-  'resource.k8s.io/v1beta1', 'resource.k8s.io/v1alpha3', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1',
-  'scheduling.k8s.io/v1', 'storage.k8s.io/v1beta1', 'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1',
-  'storagemigration.k8s.io/v1beta1', 'apiextensions.k8s.io/v1beta1', 'apiextensions.k8s.io/v1',
-];
-
-export const DEFAULT_KUBE_VERSION = 'v1.35.0';
-
-/** What a render is for: the release, and the cluster it pretends to target. */
-export interface ReleaseOptions {
-  name: string;
-  namespace: string;
-  isUpgrade?: boolean;
-  revision?: number;
-  kubeVersion?: string;
-  apiVersions?: string[];
-}
-
 /** `Release`, as charts know it from Helm. */
-export function releaseObject(opts: ReleaseOptions) {
+export function releaseObject(r: ReleaseInfo) {
   return {
-    Name: opts.name,
-    Namespace: opts.namespace,
-    IsInstall: !opts.isUpgrade,
-    IsUpgrade: !!opts.isUpgrade,
-    Revision: opts.revision ?? 1,
-    Service: 'Chartroom',
+    Name: r.name,
+    Namespace: r.namespace,
+    IsInstall: !r.isUpgrade,
+    IsUpgrade: r.isUpgrade,
+    Revision: r.revision,
+    Service: r.service,
   };
 }
 
 /** `Capabilities`: Kubernetes version and API versions, with `has` as in Helm's `APIVersions.Has`. */
-export function capabilitiesObject(opts: ReleaseOptions, chartroomVersion: string) {
-  const raw = opts.kubeVersion ?? DEFAULT_KUBE_VERSION;
+export function capabilitiesObject(c: CapabilitiesInfo) {
+  const raw = c.kubeVersion;
   const v = semver.coerce(raw, { loose: true });
   const gitVersion = raw.startsWith('v') ? raw : `v${raw}`;
-  const list = [...DEFAULT_API_VERSIONS, ...(opts.apiVersions ?? [])];
-  const set = new Set(list);
+  const set = new Set(c.apiVersions);
   const has = (version: unknown) => set.has(String(version));
-  const apiVersions = Object.assign([...list], { has, Has: has });
+  const apiVersions = Object.assign([...c.apiVersions], { has, Has: has });
   const kube = { Version: gitVersion, Major: String(v?.major ?? 1), Minor: String(v?.minor ?? 0), GitVersion: gitVersion, toString: () => gitVersion };
   return {
     KubeVersion: kube,
     APIVersions: apiVersions,
-    HelmVersion: { Version: `chartroom-${chartroomVersion}` },
+    HelmVersion: { Version: c.toolVersion },
   };
 }
 
