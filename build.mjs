@@ -17,7 +17,7 @@ const common = {
   logLevel: 'error',
   // Handlebars builds source maps of generated code when `source-map` loads; we never generate code.
   alias: { 'source-map': './build/empty.js' },
-  define: { CHARTROOM_VERSION: JSON.stringify(pkg.version) },
+  define: { CHARTROOM_VERSION: JSON.stringify(pkg.version), CHARTROOM_VERSION_DEFINE: JSON.stringify(pkg.version) },
 };
 // The registry server is its own bundle, loaded only by `chart serve`.
 const serverApart = {

@@ -11,6 +11,7 @@ import { register as registerSearch } from './commands/search.js';
 import { register as registerPull } from './commands/pull.js';
 import { register as registerPublish } from './commands/publish.js';
 import { register as registerDependency } from './commands/dependency.js';
+import { buildContext } from './context.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -23,10 +24,8 @@ const program = new Command('chart')
   .option('--config-dir <dir>', 'configuration folder (CHARTROOM_CONFIG_DIR; default $XDG_CONFIG_HOME/chartroom)')
   .option('--cache-dir <dir>', 'cache folder (CHARTROOM_CACHE_DIR; default $XDG_CACHE_HOME/chartroom)')
   .hook('preAction', () => {
-    // The global folders reach core code through the same variables users can set.
-    const o = program.opts<{ configDir?: string; cacheDir?: string }>();
-    if (o.configDir) process.env.CHARTROOM_CONFIG_DIR = o.configDir;
-    if (o.cacheDir) process.env.CHARTROOM_CACHE_DIR = o.cacheDir;
+    // One action context for the run, from the global flags and the environment.
+    buildContext(program.opts<{ configDir?: string; cacheDir?: string }>());
   });
 
 registerCreate(program);

@@ -1,11 +1,32 @@
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Writes a file atomically: a temporary file in the same folder, then rename; `mode` is set before the rename. */
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+/**
+ * Writes a file atomically: a temporary file in the same folder, then rename; `mode` is set before the
+ * rename. `data` may be a sequence of pieces, written one at a time, so a large file is never one string.
+ * A failure leaves the old file as it was and no temporary file behind.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer | Iterable<string | Buffer>, mode = 0o644): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, data, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    try {
+      if (typeof data === 'string' || Buffer.isBuffer(data)) writeAll(fd, data);
+      else for (const piece of data) writeAll(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, mode);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function writeAll(fd: number, piece: string | Buffer): void {
+  const buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }

@@ -80,7 +80,12 @@ export type ErrorCode =
   | 'VERSION_EXISTS'
   | 'PUBLISH_IN_PROGRESS'
   | 'PROV_INVALID'
-  | 'INDEX_LOADING';
+  | 'INDEX_LOADING'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'PROV_EXISTS'
+  | 'STORAGE_UNAVAILABLE'
+  | 'STORAGE_CONFLICT';
 
 /** Where in a source file a problem sits; line and column are 1-based. */
 export interface SourcePosition {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import type { ChartDependency } from './chart/metadata.js';
@@ -47,17 +46,10 @@ export function requirementsDigest(reqs: ChartDependency[], locked: LockedDepend
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
-/** Reads a chart folder's Chart.lock, if it has one. */
-export function readLock(chartDir: string): ChartLock | undefined {
-  const file = join(chartDir, 'Chart.lock');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** Parses Chart.lock (or requirements.lock) text; undefined when it holds no list of dependencies. */
+export function parseLock(text: string, file: string): ChartLock | undefined {
   const lock = loadYaml(text, file) as ChartLock | null;
-  return lock && Array.isArray(lock.dependencies) ? lock : undefined;
+  return lock && typeof lock === 'object' && Array.isArray(lock.dependencies) ? lock : undefined;
 }
 
 /** Writes Chart.lock in Helm's layout, each dependency with the sha256 of the archive that was fetched. */

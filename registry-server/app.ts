@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(opsRouter(deps.registry, deps.metrics, deps.isReady));
   app.use(chartMuseumRouter(deps.registry, deps.policy, deps.maxUploadBytes));
   app.use(helmRepoRouter(deps.registry, deps.policy, deps.isReady));
-  app.use((req, res) => sendError(res, 404, `no route for ${req.method} ${req.path}`));
+  app.use((req, res) => sendError(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(deps.log, deps.metrics));
   return app;
 }

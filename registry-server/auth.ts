@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
+import { ChartroomError } from '../core/errors.js';
 import { loadYaml } from '../core/yaml.js';
 
 export type Action = 'read' | 'write';
 
-/** Scopes by repository: '*' is every repository, '' the root repository. */
-export type Scopes = Record<string, Action[]>;
+/** Scopes by repository: '*' is every repository, '' the root repository. A Map: the keys come from config files and are checked against request paths. */
+export type Scopes = ReadonlyMap<string, readonly Action[]>;
 
 export interface Principal {
   name: string;
@@ -29,16 +30,16 @@ interface Token {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
-const ALL: Scopes = { '*': ['read', 'write'] };
+const ALL: Scopes = new Map([['*', ['read', 'write']]]);
 
 function parseScopes(raw: unknown, where: string): Scopes {
   if (raw === undefined) return ALL;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new AuthConfigError(`${where}: scopes must map repository names to [read, write]`);
-  const out: Scopes = {};
+  const out = new Map<string, readonly Action[]>();
   for (const [repo, actions] of Object.entries(raw)) {
     const list = Array.isArray(actions) ? actions : [actions];
     if (!list.every((a) => a === 'read' || a === 'write')) throw new AuthConfigError(`${where}: scopes of ${JSON.stringify(repo)} must be read and/or write`);
-    out[repo === '/' ? '' : repo] = list as Action[];
+    out.set(repo === '/' ? '' : repo, list as Action[]);
   }
   return out;
 }
@@ -137,14 +138,16 @@ export class AuthProvider {
   }
 }
 
-export class Unauthorized extends Error {
+/** Credentials that do not check out (unknown user, wrong password, unknown token): 401. */
+export class Unauthorized extends ChartroomError {
   constructor() {
-    super('invalid credentials');
+    super('UNAUTHORIZED', 'invalid credentials');
+    this.name = 'Unauthorized';
   }
 }
 
 /** Whether a principal's scopes allow an action on a repository. */
 export function allowed(p: Principal, repo: string, action: Action): boolean {
-  const scopes = p.scopes[repo] ?? p.scopes['*'] ?? [];
+  const scopes = p.scopes.get(repo) ?? p.scopes.get('*') ?? [];
   return scopes.includes(action);
 }

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { ChartroomError, type ChartroomErrorDetails, type ErrorCode } from '../core/errors.js';
 import { allowed, Unauthorized, type Action, type AuthProvider, type Principal } from './auth.js';
-import { RegistryError } from './registry.js';
-import { StorageUnavailable } from './storage/object-store.js';
 import type { RegistryMetrics } from './metrics.js';
 
 export interface AccessPolicy {
@@ -12,10 +11,77 @@ export interface AccessPolicy {
   realm: string;
 }
 
-/** Sends a JSON error body with a status. */
-export function sendError(res: Response, status: number, message: string, extra: Record<string, unknown> = {}): void {
+/**
+ * The one table from error codes to HTTP statuses. Nothing below the HTTP edge knows about statuses: the
+ * registry, storage and auth code throw ChartroomError with a code, and this table decides the answer.
+ */
+const HTTP_STATUS: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number>([
+  ['BAD_REQUEST', 400],
+  ['PROV_INVALID', 400],
+  ['UNAUTHORIZED', 401],
+  ['FORBIDDEN', 403],
+  ['NOT_FOUND', 404],
+  ['REPO_NOT_FOUND', 404],
+  ['CHART_NOT_FOUND', 404],
+  ['VERSION_EXISTS', 409],
+  ['PUBLISH_IN_PROGRESS', 409],
+  ['PROV_EXISTS', 409],
+  ['UPLOAD_TOO_LARGE', 413],
+  ['INDEX_LOADING', 503],
+  ['STORAGE_UNAVAILABLE', 503],
+]);
+
+/**
+ * Codes the chart loader throws for an uploaded archive that breaks the rules: 400 by default, and the body
+ * carries the code and where the problem is (file, line, field, hint), as `ChartroomError.toJSON` gives it.
+ */
+const CHART_PROBLEM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ARCHIVE_REJECTED',
+  'BAD_VERSION',
+  'CHART_FILE_TOO_LARGE',
+  'CHART_LINK',
+  'CHART_NAME',
+  'CHART_NESTING',
+  'CHART_TOO_LARGE',
+  'CHART_YAML',
+  'LIBRARY_CHART',
+  'NOT_A_CHART_DIR',
+  'SCHEMA_INVALID',
+  'SCHEMA_PARSE',
+  'SUBCHART_INVALID',
+  'VALUES_FILE',
+  'VALUES_NOT_MAP',
+  'VALUES_SCHEMA',
+  'YAML_ALIAS_BOMB',
+  'YAML_PARSE',
+]);
+
+/** The status of a code the client may be told about: the table, else 400 for a chart problem; undefined for any other code. */
+function clientStatus(code: ErrorCode): number | undefined {
+  return HTTP_STATUS.get(code) ?? (CHART_PROBLEM_CODES.has(code) ? 400 : undefined);
+}
+
+/** The HTTP status of an error code: the table, else 400 for a chart problem, else 500 (a fault of ours). */
+export function httpStatus(code: ErrorCode): number {
+  return clientStatus(code) ?? 500;
+}
+
+/** The JSON body of an error the client may see: `{ error: message, ...details }`; chart problems also name their code. */
+function errorBody(err: ChartroomError): Record<string, unknown> {
+  if (CHART_PROBLEM_CODES.has(err.code)) return err.toJSON();
+  const { cause: _cause, ...details } = err.details;
+  return { error: err.message, ...details };
+}
+
+function reply(res: Response, status: number, body: Record<string, unknown>): void {
   if (res.headersSent) return;
-  res.status(status).json({ error: message, ...extra });
+  res.status(status).json(body);
+}
+
+/** Sends a JSON error body, with the status the table gives the code. */
+export function sendError(res: Response, code: ErrorCode, message: string, details: ChartroomErrorDetails = {}): void {
+  const err = new ChartroomError(code, message, details);
+  reply(res, httpStatus(code), errorBody(err));
 }
 
 /** Checks the caller may read or write a repository; answers 401 or 403 itself and returns false if not. */
@@ -26,18 +92,18 @@ export async function authorize(req: Request, res: Response, policy: AccessPolic
   } catch (e) {
     if (!(e instanceof Unauthorized)) throw e;
     res.setHeader('WWW-Authenticate', `Basic realm="${policy.realm}"`);
-    sendError(res, 401, 'invalid credentials');
+    sendError(res, e.code, e.message);
     return false;
   }
   const anonymousOk = action === 'read' ? !policy.requireAuthForReads : policy.allowAnonymousWrite;
   if (!principal) {
     if (anonymousOk) return undefined;
     res.setHeader('WWW-Authenticate', `Basic realm="${policy.realm}"`);
-    sendError(res, 401, action === 'write' ? 'publishing and deleting need credentials' : 'this registry needs credentials to read');
+    sendError(res, 'UNAUTHORIZED', action === 'write' ? 'publishing and deleting need credentials' : 'this registry needs credentials to read');
     return false;
   }
   if (!allowed(principal, repo, action) && !anonymousOk) {
-    sendError(res, 403, `${principal.name} may not ${action} ${repo ? `repository ${repo}` : 'the root repository'}`);
+    sendError(res, 'FORBIDDEN', `${principal.name} may not ${action} ${repo ? `repository ${repo}` : 'the root repository'}`);
     return false;
   }
   return principal;
@@ -50,21 +116,29 @@ export const route =
     fn(req, res).catch(next);
   };
 
-/** Turns errors into JSON responses: registry errors keep their status, storage faults are 503. */
+/**
+ * Turns errors into JSON responses. A ChartroomError gets the status the table gives its code; storage
+ * outages are 503 with a fixed message (the storage detail goes to the log only); codes the table does not
+ * know are faults: 500, logged. Errors from express itself keep the 4xx status they carry.
+ */
 export function errorHandler(log: Logger, metrics: RegistryMetrics) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     void _next;
     const reqLog = (req as Request & { log?: Logger }).log ?? log;
-    if (err instanceof RegistryError) return sendError(res, err.status, err.message, err.details);
-    if (err instanceof StorageUnavailable) {
-      metrics.storageErrors.inc({ operation: req.method });
-      reqLog.error({ err: { message: err.message } }, 'storage unavailable');
-      return sendError(res, 503, 'storage unavailable; try again shortly');
+    if (err instanceof ChartroomError) {
+      if (err.code === 'STORAGE_UNAVAILABLE') {
+        metrics.storageErrors.inc({ operation: req.method });
+        reqLog.error({ err: { message: err.message } }, 'storage unavailable');
+        return sendError(res, err.code, 'storage unavailable; try again shortly');
+      }
+      const status = clientStatus(err.code);
+      if (status !== undefined) return reply(res, status, errorBody(err));
+    } else {
+      const e = err as { status?: number; type?: string; message?: string };
+      if (e?.type === 'entity.too.large' || e?.status === 413) return sendError(res, 'UPLOAD_TOO_LARGE', 'upload is larger than the limit');
+      if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return reply(res, e.status, { error: e.message ?? 'bad request' });
     }
-    const e = err as { status?: number; type?: string; message?: string };
-    if (e?.type === 'entity.too.large' || e?.status === 413) return sendError(res, 413, 'upload is larger than the limit');
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, e.message ?? 'bad request');
     reqLog.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'internal error');
-    sendError(res, 500, 'internal error');
+    reply(res, 500, { error: 'internal error' });
   };
 }

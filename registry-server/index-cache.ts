@@ -1,48 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import jsyaml from 'js-yaml';
-import semver from 'semver';
-
-/** One chart version as index.yaml lists it: Chart.yaml fields plus urls, created and digest. */
-export interface IndexEntry {
-  name: string;
-  version: string;
-  urls: string[];
-  created: string;
-  digest: string;
-  [field: string]: unknown;
-}
-
-/** Fields helm accepts in an index entry; one unknown key makes helm reject the whole repository. */
-export const INDEX_ENTRY_FIELDS = new Set([
-  'name', 'home', 'sources', 'version', 'description', 'keywords', 'maintainers', 'icon', 'apiVersion', 'condition', 'tags',
-  'appVersion', 'deprecated', 'annotations', 'kubeVersion', 'dependencies', 'type', 'engine', 'urls', 'created', 'removed', 'digest',
-]);
-const DEPENDENCY_FIELDS = new Set(['name', 'version', 'repository', 'condition', 'tags', 'enabled', 'import-values', 'alias']);
-const MAINTAINER_FIELDS = new Set(['name', 'email', 'url']);
-
-function pick(obj: Record<string, unknown>, allowed: Set<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (allowed.has(k) && v !== undefined && v !== null) out[k] = v;
-  return out;
-}
-
-/** An index entry from Chart.yaml metadata, keeping only keys helm knows. */
-export function indexEntryFromMetadata(md: Record<string, unknown>, extra: { urls: string[]; created: string; digest: string }): IndexEntry {
-  const e = pick(md, INDEX_ENTRY_FIELDS);
-  if (Array.isArray(e.dependencies)) e.dependencies = (e.dependencies as Record<string, unknown>[]).map((d) => pick(d, DEPENDENCY_FIELDS));
-  if (Array.isArray(e.maintainers)) e.maintainers = (e.maintainers as Record<string, unknown>[]).map((m) => pick(m, MAINTAINER_FIELDS));
-  return { ...(e as Omit<IndexEntry, 'urls' | 'created' | 'digest'>), urls: extra.urls, created: extra.created, digest: extra.digest } as IndexEntry;
-}
-
-/** Newest first, as helm expects; versions that are not SemVer sort last. */
-export function compareVersionsDesc(a: string, b: string): number {
-  const va = semver.valid(a);
-  const vb = semver.valid(b);
-  if (va && vb) return semver.rcompare(va, vb) || (a < b ? 1 : a > b ? -1 : 0);
-  if (va) return -1;
-  if (vb) return 1;
-  return a < b ? 1 : -1;
-}
+import type { IndexEntry } from '../core/repo/index-file.js';
+import { compareVersionsDesc } from '../core/versions.js';
 
 export interface RenderedIndex {
   yaml: Buffer;
@@ -113,7 +72,9 @@ export class RepositoryIndex {
   private fragment(name: string): string {
     let f = this.fragments.get(name);
     if (f === undefined) {
-      const text = jsyaml.dump({ [name]: this.versionsOf(name) }, { lineWidth: -1, noRefs: true, noArrayIndent: true, quotingType: '"' });
+      const doc: Record<string, IndexEntry[]> = Object.create(null);
+      doc[name] = this.versionsOf(name);
+      const text = jsyaml.dump(doc, { lineWidth: -1, noRefs: true, noArrayIndent: true, quotingType: '"' });
       f = text.replace(/^(?=.)/gm, '  ');
       this.fragments.set(name, f);
     }
@@ -134,7 +95,7 @@ export class RepositoryIndex {
   json(): Buffer {
     const r = this.render();
     if (!r.json) {
-      const entries: Record<string, IndexEntry[]> = {};
+      const entries: Record<string, IndexEntry[]> = Object.create(null);
       for (const n of this.names()) entries[n] = this.versionsOf(n);
       r.json = Buffer.from(JSON.stringify({ apiVersion: 'v1', entries, generated: r.generated }));
     }

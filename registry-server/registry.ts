@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ChartroomError } from '../core/errors.js';
+import { ChartroomError, hasCode } from '../core/errors.js';
 import { loadChartArchive } from '../core/chart/loader.js';
 import { DEFAULT_LIMITS } from '../core/chart/archive.js';
-import { indexEntryFromMetadata, RepositoryIndex, type IndexEntry } from './index-cache.js';
-import { PreconditionFailed, listAll, type ObjectStore } from './storage/object-store.js';
-
-/** An error with the HTTP status it maps to. */
-export class RegistryError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+import { indexEntryFromMetadata, type IndexEntry } from '../core/repo/index-file.js';
+import { RepositoryIndex } from './index-cache.js';
+import { listAll, type ObjectStore } from './storage/object-store.js';
 
 export interface RegistryOptions {
   store: ObjectStore;
@@ -38,7 +28,7 @@ export const RESERVED_REPOS = new Set(['api', 'charts', 'health', 'info', 'metri
 
 export function checkRepo(repo: string): string {
   if (repo === '') return repo;
-  if (!REPO_RE.test(repo) || RESERVED_REPOS.has(repo)) throw new RegistryError(404, `no repository named ${JSON.stringify(repo)}`);
+  if (!REPO_RE.test(repo) || RESERVED_REPOS.has(repo)) throw new ChartroomError('REPO_NOT_FOUND', `no repository named ${JSON.stringify(repo)}`);
   return repo;
 }
 
@@ -169,7 +159,7 @@ export class ChartRegistry {
 
   private checkUpload(size: number) {
     const max = this.opts.maxUploadBytes ?? 20 * 1024 * 1024;
-    if (size > max) throw new RegistryError(413, `chart archive is larger than the upload limit of ${max} bytes`);
+    if (size > max) throw new ChartroomError('UPLOAD_TOO_LARGE', `chart archive is larger than the upload limit of ${max} bytes`);
   }
 
   private overwriteAllowed(force: boolean): boolean {
@@ -177,35 +167,27 @@ export class ChartRegistry {
   }
 
   /**
-   * Publishes a chart archive (and its provenance file): 201 on success, 409 if the version exists (unless
-   * overwriting is allowed), 400 for an archive that breaks the rules. A failed publish leaves nothing.
+   * Publishes a chart archive (and its provenance file). Throws VERSION_EXISTS or PUBLISH_IN_PROGRESS if the
+   * version exists (unless overwriting is allowed), the chart loader's own codes (ARCHIVE_REJECTED,
+   * CHART_YAML...) for an archive that breaks the rules. A failed publish leaves nothing.
    */
   async publish(repo: string, tgz: Buffer, opts: { prov?: Buffer; filename?: string; force?: boolean } = {}): Promise<IndexEntry> {
     checkRepo(repo);
     this.checkUpload(tgz.length + (opts.prov?.length ?? 0));
-    let chart;
-    try {
-      chart = loadChartArchive(tgz, opts.filename ?? 'upload.tgz', { ...DEFAULT_LIMITS });
-    } catch (e) {
-      if (e instanceof ChartroomError) {
-        const { error: _message, ...details } = e.toJSON();
-        throw new RegistryError(400, e.message, details);
-      }
-      throw e;
-    }
+    const chart = loadChartArchive(tgz, opts.filename ?? 'upload.tgz', { ...DEFAULT_LIMITS });
     const { name, version } = chart.metadata;
     const file = `${name}-${version}.tgz`;
-    if (opts.filename && opts.filename !== file) throw new RegistryError(400, `file name ${JSON.stringify(opts.filename)} does not match the chart: expected ${file}`);
+    if (opts.filename && opts.filename !== file) throw new ChartroomError('BAD_REQUEST', `file name ${JSON.stringify(opts.filename)} does not match the chart: expected ${file}`);
     const digest = createHash('sha256').update(tgz).digest('hex');
     if (opts.prov) this.checkProv(opts.prov, file, digest);
     const mKey = metaKey(repo, name, version);
     const aKey = archiveKey(repo, name, version);
     const overwrite = this.overwriteAllowed(!!opts.force);
     if (!overwrite && (this.index(repo).get(name, version) || (await this.store.head(mKey)))) {
-      throw new RegistryError(409, `${name} ${version} already exists`, { hint: 'publish a new version, or use ?force where overwriting is allowed' });
+      throw new ChartroomError('VERSION_EXISTS', `${name} ${version} already exists`, { hint: 'publish a new version, or use ?force where overwriting is allowed' });
     }
 
-    const entry = indexEntryFromMetadata(chart.metadata as unknown as Record<string, unknown>, { urls: [this.chartUrl(repo, file)], created: new Date().toISOString(), digest });
+    const entry = indexEntryFromMetadata(chart.metadata, { urls: [this.chartUrl(repo, file)], created: new Date().toISOString(), digest });
     const written: string[] = [];
     try {
       if (overwrite) {
@@ -214,7 +196,7 @@ export class ChartRegistry {
         try {
           await this.store.put(aKey, tgz, { ifNoneMatch: '*', contentType: 'application/gzip' });
         } catch (e) {
-          if (!(e instanceof PreconditionFailed)) throw e;
+          if (!hasCode(e, 'STORAGE_CONFLICT')) throw e;
           await this.replaceOrphan(aKey, mKey, tgz, name, version);
         }
       }
@@ -228,9 +210,9 @@ export class ChartRegistry {
       try {
         info = await this.store.put(mKey, body, overwrite ? { contentType: 'application/json' } : { ifNoneMatch: '*', contentType: 'application/json' });
       } catch (e) {
-        if (e instanceof PreconditionFailed) {
+        if (hasCode(e, 'STORAGE_CONFLICT')) {
           written.length = 0; // the archive is the other publisher's now
-          throw new RegistryError(409, `${name} ${version} already exists`);
+          throw new ChartroomError('VERSION_EXISTS', `${name} ${version} already exists`);
         }
         throw e;
       }
@@ -244,27 +226,27 @@ export class ChartRegistry {
     }
   }
 
-  /** An archive with no index entry: a publish in progress (409), or one that crashed long ago (replace it). */
+  /** An archive with no index entry: a publish in progress, or one that crashed long ago (replace it). */
   private async replaceOrphan(aKey: string, mKey: string, tgz: Buffer, name: string, version: string): Promise<void> {
-    if (await this.store.head(mKey)) throw new RegistryError(409, `${name} ${version} already exists`);
+    if (await this.store.head(mKey)) throw new ChartroomError('VERSION_EXISTS', `${name} ${version} already exists`);
     const info = await this.store.head(aKey);
     const age = info ? Date.now() - info.lastModified.getTime() : Infinity;
-    if (info && age < (this.opts.orphanAgeMs ?? 60_000)) throw new RegistryError(409, `${name} ${version} is being published by another request`);
+    if (info && age < (this.opts.orphanAgeMs ?? 60_000)) throw new ChartroomError('PUBLISH_IN_PROGRESS', `${name} ${version} is being published by another request`);
     try {
       if (info) await this.store.put(aKey, tgz, { ifMatch: info.etag, contentType: 'application/gzip' });
       else await this.store.put(aKey, tgz, { ifNoneMatch: '*', contentType: 'application/gzip' });
     } catch (e) {
-      if (e instanceof PreconditionFailed) throw new RegistryError(409, `${name} ${version} is being published by another request`);
+      if (hasCode(e, 'STORAGE_CONFLICT')) throw new ChartroomError('PUBLISH_IN_PROGRESS', `${name} ${version} is being published by another request`);
       throw e;
     }
   }
 
   private checkProv(prov: Buffer, file: string, digest: string) {
     const text = prov.toString('utf8');
-    if (!text.includes('-----BEGIN PGP SIGNED MESSAGE-----')) throw new RegistryError(400, 'provenance file is not a PGP signed message');
+    if (!text.includes('-----BEGIN PGP SIGNED MESSAGE-----')) throw new ChartroomError('PROV_INVALID', 'provenance file is not a PGP signed message');
     const m = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*sha256:([0-9a-f]{64})`).exec(text);
-    if (!m) throw new RegistryError(400, `provenance file does not name ${file} with a sha256 digest`);
-    if (m[1] !== digest) throw new RegistryError(400, `provenance file names sha256:${m[1]} for ${file}, but the archive's digest is sha256:${digest}`);
+    if (!m) throw new ChartroomError('PROV_INVALID', `provenance file does not name ${file} with a sha256 digest`);
+    if (m[1] !== digest) throw new ChartroomError('PROV_INVALID', `provenance file names sha256:${m[1]} for ${file}, but the archive's digest is sha256:${digest}`);
   }
 
   /** Stores a provenance file for a published chart (POST /api/prov). */
@@ -272,16 +254,16 @@ export class ChartRegistry {
     checkRepo(repo);
     this.checkUpload(prov.length);
     const m = /^\s*([A-Za-z0-9_.-]+?)-(\d+\.\d+\.\d+[^\s:]*)\.tgz:\s*sha256:([0-9a-f]{64})/m.exec(prov.toString('utf8').split('files:')[1] ?? '');
-    if (!m) throw new RegistryError(400, 'provenance file names no chart archive (files: NAME-VERSION.tgz: sha256:...)');
+    if (!m) throw new ChartroomError('PROV_INVALID', 'provenance file names no chart archive (files: NAME-VERSION.tgz: sha256:...)');
     const [, name, version] = m;
     const entry = this.index(repo).get(name, version);
-    if (!entry) throw new RegistryError(404, `${name} ${version} is not in the repository; publish the chart first`);
+    if (!entry) throw new ChartroomError('CHART_NOT_FOUND', `${name} ${version} is not in the repository; publish the chart first`);
     this.checkProv(prov, `${name}-${version}.tgz`, entry.digest);
     const key = `${archiveKey(repo, name, version)}.prov`;
     try {
       await this.store.put(key, prov, this.overwriteAllowed(!!opts.force) ? {} : { ifNoneMatch: '*' });
     } catch (e) {
-      if (e instanceof PreconditionFailed) throw new RegistryError(409, `the provenance file of ${name} ${version} already exists`);
+      if (hasCode(e, 'STORAGE_CONFLICT')) throw new ChartroomError('PROV_EXISTS', `the provenance file of ${name} ${version} already exists`);
       throw e;
     }
     return `${name}-${version}.tgz.prov`;
@@ -291,7 +273,7 @@ export class ChartRegistry {
   async delete(repo: string, name: string, version: string): Promise<void> {
     checkRepo(repo);
     const mKey = metaKey(repo, name, version);
-    if (!this.index(repo).get(name, version) && !(await this.store.head(mKey))) throw new RegistryError(404, `${name} ${version} not found`);
+    if (!this.index(repo).get(name, version) && !(await this.store.head(mKey))) throw new ChartroomError('CHART_NOT_FOUND', `${name} ${version} not found`);
     await this.store.delete(mKey);
     this.recentlyDeleted.set(mKey, Date.now());
     this.known.delete(mKey);

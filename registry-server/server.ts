@@ -1,17 +1,18 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApp } from './app.js';
 import { AuthConfigError, AuthProvider } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { RegistryMetrics } from './metrics.js';
-import { ChartRegistry, RegistryError } from './registry.js';
+import { ChartRegistry } from './registry.js';
 import { LocalObjectStore } from './storage/local.js';
 import { S3ObjectStore } from './storage/s3.js';
 import type { ObjectStore } from './storage/object-store.js';
-import { packageChart } from '../core/actions/package.js';
+import { hasCode } from '../core/errors.js';
+import { loadChartDir } from '../core/chart/loader.js';
+import { packChart } from '../core/chart/packager.js';
 
 export interface RunningRegistry {
   url: string;
@@ -36,24 +37,23 @@ export async function createStore(config: ServerConfig): Promise<ObjectStore> {
   return store;
 }
 
-/** Packages and publishes every chart folder under `dir` that the registry does not have yet. */
+/** Packs and publishes every chart folder under `dir` that the registry does not have yet. */
 async function publishExamples(registry: ChartRegistry, dir: string, log: Logger): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'chartroom-examples-'));
-  try {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (!statSync(path).isDirectory()) continue;
-      const pkg = packageChart({ path, destination: work });
-      if (registry.index('').get(pkg.name, pkg.version)) continue;
-      try {
-        await registry.publish('', readFileSync(pkg.file));
-        log.info({ chart: pkg.name, version: pkg.version }, 'published example chart');
-      } catch (e) {
-        if (!(e instanceof RegistryError && e.status === 409)) throw e;
-      }
+  // SOURCE_DATE_EPOCH stamps the archives, as `chart package` honours it.
+  const envEpoch = process.env.SOURCE_DATE_EPOCH;
+  const sourceDateEpoch = envEpoch && /^\d+$/.test(envEpoch) ? Number(envEpoch) : undefined;
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (!statSync(path).isDirectory()) continue;
+    const packed = packChart(loadChartDir(path), { sourceDateEpoch });
+    if (registry.index('').get(packed.name, packed.version)) continue;
+    try {
+      await registry.publish('', packed.archive);
+      log.info({ chart: packed.name, version: packed.version }, 'published example chart');
+    } catch (e) {
+      // Another replica published it first.
+      if (!hasCode(e, 'VERSION_EXISTS', 'PUBLISH_IN_PROGRESS')) throw e;
     }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
   }
 }
 

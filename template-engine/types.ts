@@ -60,6 +60,8 @@ export interface RenderedTemplate {
   /** Where the template lives, for error messages. */
   file: string;
   chart: Chart;
+  /** The template's text. */
+  source?: string;
   /**
    * The template source line that wrote a line of `content` (both 1-based), worked out on demand (it
    * may render the template again). Engines that cannot tell leave it out.

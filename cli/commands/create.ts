@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { runCommand, writeOut } from '../output.js';
 
 export function register(program: Command): void {
@@ -9,7 +10,7 @@ export function register(program: Command): void {
     .action((name: string) =>
       runCommand(async () => {
         const { createChart } = await import('../../core/actions/create.js');
-        const result = createChart({ path: name });
+        const result = createChart(context(), { path: name });
         writeOut(`Creating ${name}\n`);
         void result;
       }),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
-import { terminalProgress } from '../progress.js';
 
 export function register(program: Command): void {
   const dep = program.command('dependency').alias('dep').description("manage a chart's dependencies");
@@ -16,7 +16,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { dependencyUpdate } = await import('../../core/actions/dependency.js');
-          const r = await dependencyUpdate({ chart, keepLocked: flags.keepLocked, offline: flags.offline, progress: terminalProgress() });
+          const r = await dependencyUpdate(context(), { chart, keepLocked: flags.keepLocked, offline: flags.offline });
           if (flags.output === 'json') return writeOut(JSON.stringify(r) + '\n');
           for (const d of r.locked) writeOut(`${d.name} ${d.version} from ${d.repository}\n`);
           writeOut(`Saved ${r.locked.length} dependencies in charts/ and Chart.lock (${r.downloaded} downloaded)\n`);
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .action((chart: string, flags: { offline?: boolean }) =>
       runCommand(async () => {
         const { dependencyBuild } = await import('../../core/actions/dependency.js');
-        const r = await dependencyBuild({ chart, offline: flags.offline, progress: terminalProgress() });
+        const r = await dependencyBuild(context(), { chart, offline: flags.offline });
         writeOut(`charts/ matches Chart.lock: ${r.locked.length} dependencies (${r.downloaded} downloaded)\n`);
       }),
     );
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .action((chart: string, flags: { output: OutputFormat }) =>
       runCommand(async () => {
         const { dependencyList } = await import('../../core/actions/dependency.js');
-        const list = dependencyList(chart);
+        const list = dependencyList(context(), chart);
         if (flags.output === 'json') return writeOut(JSON.stringify(list) + '\n');
         writeOut(formatTable([['NAME', 'VERSION', 'REPOSITORY', 'STATUS'], ...list.map((d) => [d.name, d.version, d.repository, d.status])]));
       }),

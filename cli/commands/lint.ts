@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 
@@ -22,7 +23,7 @@ export function register(program: Command): void {
     runCommand(
       async () => {
         const { lintCharts, formatLint } = await import('../../core/actions/lint.js');
-        const result = await lintCharts({ paths: charts, strict: flags.strict, kubeVersion: flags.kubeVersion, namespace: flags.namespace, ...valuesOptions(flags) });
+        const result = await lintCharts(context(), { paths: charts, strict: flags.strict, kubeVersion: flags.kubeVersion, namespace: flags.namespace, ...valuesOptions(flags) });
         writeOut(flags.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : formatLint(result));
         if (result.failed > 0) process.exitCode = 1;
       },

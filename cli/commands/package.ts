@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
 
 interface Flags {
@@ -21,7 +22,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { packageChart } = await import('../../core/actions/package.js');
-          const results = charts.map((path) => packageChart({ path, destination: flags.destination, version: flags.version, appVersion: flags.appVersion }));
+          const results = charts.map((path) => packageChart(context(), { path, destination: flags.destination, version: flags.version, appVersion: flags.appVersion }));
           if (flags.output === 'json') writeOut(JSON.stringify(results, null, 2) + '\n');
           else for (const r of results) writeOut(`Successfully packaged chart and saved it to: ${r.file}\n`);
         },

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
 
 export function register(program: Command): void {
@@ -14,7 +15,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { publishChart } = await import('../../core/actions/publish.js');
-          const r = await publishChart({ chart, repo: flags.repo, force: flags.force });
+          const r = await publishChart(context(), { chart, repo: flags.repo, force: flags.force });
           if (flags.output === 'json') writeOut(JSON.stringify(r) + '\n');
           else writeOut(`Published ${r.name} ${r.version} (sha256:${r.digest})${r.prov ? ' with its provenance file' : ''} to ${r.url}\n`);
         },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
-import { terminalProgress } from '../progress.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { pullChart } = await import('../../core/actions/pull.js');
-          const r = await pullChart({ ref, version: flags.version, devel: flags.devel, destination: flags.destination, untar: flags.untar, untarDir: flags.untardir, prov: flags.prov, progress: terminalProgress() });
+          const r = await pullChart(context(), { ref, version: flags.version, devel: flags.devel, destination: flags.destination, untar: flags.untar, untarDir: flags.untardir, prov: flags.prov });
           if (flags.output === 'json') return writeOut(JSON.stringify({ name: r.chart.name, version: r.chart.version, digest: r.chart.digest, url: r.chart.url, path: r.file ?? r.dir }) + '\n');
           writeOut(`Pulled ${r.chart.name} ${r.chart.version}${r.chart.digest ? ` (sha256:${r.chart.digest})` : ''} to ${r.file ?? r.dir}\n`);
         },

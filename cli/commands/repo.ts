@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { readFileSync } from 'node:fs';
 import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
-import { terminalProgress } from '../progress.js';
 
 export function register(program: Command): void {
   const repo = program.command('repo').description('add, list, remove and update chart repositories, and index a folder of charts');
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       runCommand(async () => {
         const { repoAdd } = await import('../../core/actions/repo.js');
         const password = flags.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : undefined;
-        const r = await repoAdd({ name, url, username: flags.username, password, forceUpdate: flags.forceUpdate, progress: terminalProgress() });
+        const r = await repoAdd(context(), { name, url, username: flags.username, password, forceUpdate: flags.forceUpdate });
         writeOut(`"${r.repo.name}" has been added (${r.charts} charts)\n`);
       }),
     );
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .action((flags: { output: OutputFormat }) =>
       runCommand(async () => {
         const { repoList } = await import('../../core/actions/repo.js');
-        const list = repoList().map((r) => ({ name: r.name, url: r.url }));
+        const list = repoList(context()).map((r) => ({ name: r.name, url: r.url }));
         if (flags.output === 'json') return writeOut(JSON.stringify(list) + '\n');
         if (flags.output === 'yaml') return writeOut(list.map((r) => `- name: ${r.name}\n  url: ${r.url}\n`).join(''));
         if (list.length === 0) return writeOut('no repositories; add one with chart repo add NAME URL\n');
@@ -48,7 +48,7 @@ export function register(program: Command): void {
       runCommand(async () => {
         const { repoRemove } = await import('../../core/actions/repo.js');
         for (const n of names) {
-          repoRemove(n);
+          repoRemove(context(), n);
           writeOut(`"${n}" has been removed\n`);
         }
       }),
@@ -64,7 +64,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { repoUpdate } = await import('../../core/actions/repo.js');
-          const results = await repoUpdate(names, { progress: terminalProgress() });
+          const results = await repoUpdate(context(), names);
           if (flags.output === 'json') return writeOut(JSON.stringify(results) + '\n');
           for (const r of results) writeOut(`${r.name}: ${r.changed ? 'updated' : 'unchanged'} (${r.charts} charts)\n`);
         },
@@ -83,7 +83,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { repoIndex } = await import('../../core/actions/repo.js');
-          const r = await repoIndex({ dir, url: flags.url, merge: flags.merge, progress: terminalProgress() });
+          const r = await repoIndex(context(), { dir, url: flags.url, merge: flags.merge });
           writeOut(flags.output === 'json' ? JSON.stringify(r) + '\n' : `wrote ${r.file}: ${r.charts} charts, ${r.versions} versions\n`);
         },
         () => flags.output,

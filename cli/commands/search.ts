@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
 
 export function register(program: Command): void {
@@ -15,7 +16,7 @@ export function register(program: Command): void {
       runCommand(
         async () => {
           const { searchRepos } = await import('../../core/actions/search.js');
-          const hits = searchRepos({ keyword, versions: flags.versions, version: flags.version, devel: flags.devel });
+          const hits = searchRepos(context(), { keyword, versions: flags.versions, version: flags.version, devel: flags.devel });
           if (flags.output === 'json') return writeOut(JSON.stringify(hits.map((h) => ({ name: h.name, version: h.version, app_version: h.appVersion, description: h.description }))) + '\n');
           if (flags.output === 'yaml') {
             const { default: jsyaml } = await import('js-yaml');

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { runCommand, writeOut } from '../output.js';
 
 export function register(program: Command): void {
@@ -19,8 +20,7 @@ export function register(program: Command): void {
       .action((chart: string, flags: { output: string; version?: string }) =>
         runCommand(async () => {
           const { showChart } = await import('../../core/actions/show.js');
-          const { loadChartRef } = await import('../../core/actions/pull.js');
-          const result = showChart(await loadChartRef(chart, flags.version), what);
+          const result = await showChart(context(), { chart, version: flags.version, what });
           if (flags.output === 'json' && what === 'chart') writeOut(JSON.stringify(result.chart.metadata, null, 2) + '\n');
           else writeOut(result.text);
         }),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { context } from '../context.js';
 import { collect, runCommand, warn, writeOut } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 
@@ -39,9 +40,9 @@ export function register(program: Command): void {
       }
       if (!chart) throw new Error('chart template needs a chart: chart template [NAME] CHART');
       const { templateChart } = await import('../../core/actions/template.js');
-      const { loadChartRef } = await import('../../core/actions/pull.js');
-      const result = await templateChart({
-        chart: await loadChartRef(chart, flags.version),
+      const result = await templateChart(context(), {
+        chart,
+        version: flags.version,
         releaseName: name,
         namespace: flags.namespace,
         showOnly: flags.showOnly,

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, mkdtempSync }
 import { basename, dirname, join, resolve } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import { SCAFFOLD } from '../scaffold/files.js';
+import type { ActionContext } from '../context.js';
 
 export interface CreateOptions {
   /** Path of the new chart folder; its last segment is the chart name. */
@@ -16,7 +17,7 @@ export interface CreateResult {
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Writes a new Handlebars chart, all at once: a failure leaves no half-made folder. */
-export function createChart(opts: CreateOptions): CreateResult {
+export function createChart(_ctx: ActionContext, opts: CreateOptions): CreateResult {
   const dir = resolve(opts.path);
   const name = basename(dir);
   if (!NAME_RE.test(name) || name.length > 53) {

@@ -1,61 +1,77 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import pLimit from 'p-limit';
 import { ChartroomError } from '../errors.js';
+import type { ActionContext } from '../context.js';
 import { loadChartArchive, loadChartDir } from '../chart/loader.js';
+import { explainUnsatisfied, satisfiesDependency } from '../chart/dependency-rule.js';
 import type { ChartDependency } from '../chart/metadata.js';
-import type { LockedDependency } from '../chart/model.js';
+import type { Chart, LockedDependency } from '../chart/model.js';
 import { positionOf } from '../yaml.js';
-import { readLock, requirementsDigest, writeLock } from '../lockfile.js';
-import { RepoClient, joinUrl, type ClientOptions } from '../repo/client.js';
-import type { RepoIndex } from '../repo/index-file.js';
+import { requirementsDigest, writeLock } from '../lockfile.js';
 import { resolve, describeProblems, type Requirement } from '../resolver.js';
-import { satisfies } from '../semver-range.js';
-import { packageChart } from './package.js';
+import { locateDependency, type FetchedChart, type Located } from '../sources/index.js';
 
-export interface DependencyOptions extends ClientOptions {
+export interface DependencyOptions {
   chart: string;
   /** Keep locked versions that still satisfy the ranges. */
   keepLocked?: boolean;
+  /** Use only cached indexes and archives. */
+  offline?: boolean;
   /** Downloads at once. */
   parallel?: number;
 }
 
-interface Fetched {
-  name: string;
-  version: string;
-  repository: string;
-  data: Buffer;
+export interface DependencyResult {
+  locked: LockedDependency[];
+  /** Archives fetched from the network (not from the cache or charts/). */
+  downloaded: number;
 }
 
 interface Planned {
   dep: ChartDependency;
-  /** URL of the repository, or `file://…`. */
-  repository: string;
+  index: number;
+  located: Located;
 }
 
-/** The repository URL a dependency names: http(s), file://, or @NAME / alias:NAME of a configured repository. */
-function repositoryUrl(dep: ChartDependency, client: RepoClient, chartFile: string, index: number, pos: () => number | undefined): string {
-  const r = dep.repository ?? '';
-  if (/^https?:\/\//.test(r) || r.startsWith('file://')) return r.replace(/\/+$/, '');
-  const m = /^(?:@|alias:)(.+)$/.exec(r);
-  if (m) {
-    const repo = client.settings.get(m[1]);
-    if (!repo) throw new ChartroomError('REPO_NOT_FOUND', `dependency ${dep.name} names repository ${m[1]}, which is not configured`, { file: chartFile, line: pos(), field: `dependencies[${index}].repository`, hint: 'add it with chart repo add' });
-    return repo.url;
-  }
-  if (r.startsWith('oci://')) throw new ChartroomError('OCI_UNSUPPORTED', `dependency ${dep.name}: oci:// repositories are not supported yet`, { file: chartFile, line: pos(), field: `dependencies[${index}].repository` });
-  throw new ChartroomError('REPO_MISSING', `dependency ${dep.name} has no repository`, { file: chartFile, line: pos(), field: `dependencies[${index}].repository`, hint: 'use https://…, file://…, or @NAME of a configured repository' });
+const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+/** The context an option set asks for: offline, and without per-download bars when one bar counts them all. */
+function contextFor(ctx: ActionContext, opts: { offline?: boolean; quiet?: boolean }): ActionContext {
+  if (!opts.offline && !opts.quiet) return ctx;
+  return { ...ctx, repos: ctx.repos.with({ offline: opts.offline, ...(opts.quiet ? { progress: undefined } : {}) }) };
 }
 
-function plan(chartDir: string, client: RepoClient) {
-  const chart = loadChartDir(chartDir);
-  const deps = chart.metadata.dependencies ?? [];
-  const planned: Planned[] = deps.map((dep, i) => {
-    if (dep.name === chart.metadata.name) throw new ChartroomError('DEPENDENCY_CYCLE', `chart ${dep.name} depends on itself`, { file: chart.metadataFile, field: `dependencies[${i}]` });
-    return { dep, repository: repositoryUrl(dep, client, chart.metadataFile, i, () => positionOf(chart.metadataYaml, ['dependencies', i])?.line) };
+/** Each dependency of Chart.yaml with the source its `repository` names; errors point at the entry. */
+function plan(chart: Chart, chartDir: string, ctx: ActionContext): Planned[] {
+  return (chart.metadata.dependencies ?? []).map((dep, i) => {
+    const where = { file: chart.metadataFile, line: positionOf(chart.metadataYaml, ['dependencies', i])?.line, field: `dependencies[${i}].repository` };
+    if (dep.name === chart.metadata.name) throw new ChartroomError('DEPENDENCY_CYCLE', `chart ${dep.name} depends on itself`, { ...where, field: `dependencies[${i}]` });
+    if (!dep.repository) throw new ChartroomError('REPO_MISSING', `dependency ${dep.name} has no repository`, { ...where, hint: 'use https://…, file://…, or @NAME of a configured repository' });
+    let located: Located | undefined;
+    try {
+      located = locateDependency({ name: dep.name, repository: dep.repository }, chartDir, ctx);
+    } catch (e) {
+      if (e instanceof ChartroomError) throw new ChartroomError(e.code, e.message, { ...e.details, ...where });
+      throw e;
+    }
+    if (!located) throw new ChartroomError('REPO_MISSING', `dependency ${dep.name}: ${JSON.stringify(dep.repository)} is not a repository Chartroom knows`, { ...where, hint: 'use https://…, file://…, oci://…, or @NAME of a configured repository' });
+    return { dep, index: i, located };
   });
-  return { chart, planned };
+}
+
+/** A fixed chart (a `file://` folder) must be the named chart at a version its range accepts: the one dependency rule. */
+function checkFixed(chart: Chart, p: Planned, fetched: FetchedChart): void {
+  const where = { file: chart.metadataFile, line: positionOf(chart.metadataYaml, ['dependencies', p.index])?.line, field: `dependencies[${p.index}]` };
+  if (fetched.name !== p.dep.name) throw new ChartroomError('DEPENDENCY_MISMATCH', `dependency ${p.dep.name}: ${p.located.ref.display} holds chart ${fetched.name}`, where);
+  if (!satisfiesDependency(fetched.version, p.dep.version)) {
+    throw new ChartroomError('DEPENDENCY_VERSION', `dependency ${p.dep.name} ${p.dep.version}: ${p.located.ref.display} holds ${explainUnsatisfied(fetched.version, p.dep.version ?? '')}`, {
+      ...where,
+      field: `dependencies[${p.index}].version`,
+      hint: `change the range in Chart.yaml, or the version in ${p.located.ref.display}`,
+    });
+  }
 }
 
 /** Moves the new archives into charts/ and removes the ones they replace; other files in charts/ stay. */
@@ -77,160 +93,132 @@ function installArchives(chartDir: string, archives: { file: string; data: Buffe
   }
 }
 
-async function parallel<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
-
-export interface DependencyResult {
-  locked: LockedDependency[];
-  /** Archives fetched from the network (not from the cache or charts/). */
-  downloaded: number;
-}
-
-/**
- * Resolves Chart.yaml's dependency ranges against their repositories (each index fetched once), downloads the
- * chosen archives in parallel through the verified cache, and writes charts/ and Chart.lock.
- */
-export async function dependencyUpdate(opts: DependencyOptions): Promise<DependencyResult> {
-  const chartDir = resolvePath(opts.chart);
-  const client = new RepoClient(opts);
-  const { chart, planned } = plan(chartDir, client);
-  const deps = chart.metadata.dependencies ?? [];
-  const urls = [...new Set(planned.filter((p) => !p.repository.startsWith('file://')).map((p) => p.repository))];
-  const indexes = new Map<string, RepoIndex>();
-  await Promise.all(
-    urls.map(async (u) => {
-      const configured = client.settings.byUrl(u);
-      if (configured && !opts.offline) indexes.set(u, (await client.updateIndex(configured)).index);
-      else if (configured) {
-        const cached = client.cachedIndex(configured.name);
-        if (!cached) throw new ChartroomError('OFFLINE', `repository ${configured.name} has no cached index and --offline forbids the network`);
-        indexes.set(u, cached);
-      } else indexes.set(u, await client.indexByUrl(u));
-    }),
-  );
-  const available = new Map<string, Map<string, string[]>>();
-  for (const [u, idx] of indexes) available.set(u, new Map(Object.entries(idx.entries).map(([n, vs]) => [n, vs.map((v) => v.version)])));
-  const reqs: Requirement[] = [];
-  const reqIndex: number[] = [];
-  const local: { p: Planned; i: number }[] = [];
-  planned.forEach((p, i) => {
-    if (p.repository.startsWith('file://')) local.push({ p, i });
-    else {
-      reqs.push({ name: p.dep.name, range: p.dep.version ?? '', repository: p.repository });
-      reqIndex.push(i);
-    }
-  });
-  const lock = readLock(chartDir);
-  // Chart.lock names repositories as Chart.yaml does (@NAME too): map them to the URLs resolved above.
-  const previous = lock?.dependencies.map((d, i) => ({ name: d.name, version: d.version, repository: planned[i]?.dep.name === d.name ? planned[i].repository : d.repository }));
-  const res = resolve(reqs, available, { keepLocked: opts.keepLocked, locked: previous });
-  if (!res.ok) throw new ChartroomError('UNRESOLVED', `cannot resolve the dependencies of ${chart.metadata.name}:\n  ${describeProblems(res.problems)}`, { file: chart.metadataFile });
-
-  let downloaded = 0;
-  // One bar counts the archives; the per-download bars of the client would fight it for the terminal.
-  const quiet = new RepoClient({ ...opts, progress: undefined });
-  const bar = res.choices.length > 3 ? opts.progress?.() : undefined;
-  bar?.start('dependencies', res.choices.length);
-  let done = 0;
-  const remote = await parallel(res.choices, opts.parallel ?? 8, async (c): Promise<Fetched> => {
-    const entry = indexes.get(c.repository)!.entries[c.name].find((v) => v.version === c.version)!;
-    const url = joinUrl(c.repository, entry.urls[0]);
-    const cachedBefore = entry.digest ? quiet.hasCachedArchive(entry.digest) : false;
-    const data = await quiet.archive(url, entry.digest, `dependency ${c.name} ${c.version}`);
-    if (!cachedBefore) downloaded++;
-    bar?.update(++done);
-    return { name: c.name, version: c.version, repository: c.repository, data };
-  }).finally(() => bar?.stop());
-  const fromFiles = local.map(({ p }): Fetched => {
-    const path = p.repository.slice('file://'.length);
-    const dir = isAbsolute(path) ? path : join(chartDir, path);
-    if (!existsSync(dir)) throw new ChartroomError('DEPENDENCY_MISSING', `dependency ${p.dep.name}: folder ${dir} does not exist`, { file: chart.metadataFile });
-    const work = mkdtempSync(join(chartDir, '.pkg-'));
-    try {
-      const pkg = packageChart({ path: dir, destination: work });
-      if (pkg.name !== p.dep.name) throw new ChartroomError('DEPENDENCY_MISMATCH', `dependency ${p.dep.name}: ${dir} holds chart ${pkg.name}`, { file: chart.metadataFile });
-      return { name: pkg.name, version: pkg.version, repository: p.repository, data: readFileSync(pkg.file) };
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
-  // Chart.lock lists dependencies in Chart.yaml's order (one chart may be there twice, under aliases).
-  const ordered: Fetched[] = new Array(planned.length);
-  remote.forEach((f, k) => (ordered[reqIndex[k]] = f));
-  fromFiles.forEach((f, k) => (ordered[local[k].i] = f));
-  installArchives(chartDir, dedupe(ordered).map((a) => ({ file: `${a.name}-${a.version}.tgz`, data: a.data })), new Set(deps.map((d) => d.name)));
-  const locked: LockedDependency[] = ordered.map((a, i) => ({ name: a.name, version: a.version, repository: deps[i].repository ?? '', digest: `sha256:${createHash('sha256').update(a.data).digest('hex')}` }));
-  writeLock(chartDir, { dependencies: locked, digest: requirementsDigest(deps, locked), generated: new Date().toISOString() });
-  return { locked, downloaded };
-}
-
 function dedupe<T extends { name: string; version: string }>(list: T[]): T[] {
   const seen = new Set<string>();
   return list.filter((a) => (seen.has(`${a.name}-${a.version}`) ? false : (seen.add(`${a.name}-${a.version}`), true)));
 }
 
 /**
- * Rebuilds charts/ from Chart.lock: archives already in charts/ with the locked digest are kept without
- * touching the network; missing ones are fetched and verified.
+ * Resolves Chart.yaml's dependency ranges against their sources (each repository's index fetched once),
+ * downloads the chosen archives in parallel through the verified cache, and writes charts/ and Chart.lock.
  */
-export async function dependencyBuild(opts: DependencyOptions): Promise<DependencyResult> {
+export async function dependencyUpdate(ctx: ActionContext, opts: DependencyOptions): Promise<DependencyResult> {
   const chartDir = resolvePath(opts.chart);
-  const client = new RepoClient(opts);
-  const { chart, planned } = plan(chartDir, client);
+  const chart = loadChartDir(chartDir);
   const deps = chart.metadata.dependencies ?? [];
-  const lock = readLock(chartDir);
+  const online = contextFor(ctx, { offline: opts.offline });
+  const planned = plan(chart, chartDir, online);
+
+  // Versions on offer, by repository and name; fixed charts (folders) are fetched and checked instead.
+  const available = new Map<string, Map<string, string[]>>();
+  const fixed = new Map<number, FetchedChart>();
+  await Promise.all(
+    planned.map(async (p) => {
+      const versions = await p.located.source.versions(p.located.ref, online, 'fresh');
+      if (versions === undefined) {
+        const fetched = await p.located.source.fetch(p.located.ref, undefined, online, 'fresh');
+        checkFixed(chart, p, fetched);
+        fixed.set(p.index, fetched);
+        return;
+      }
+      const key = p.located.ref.repositoryKey ?? p.located.ref.display;
+      let byName = available.get(key);
+      if (!byName) available.set(key, (byName = new Map()));
+      if (versions) byName.set(p.dep.name, versions);
+    }),
+  );
+  const remote = planned.filter((p) => !fixed.has(p.index));
+  const reqs: Requirement[] = remote.map((p) => ({ name: p.dep.name, range: p.dep.version ?? '', repository: p.located.ref.repositoryKey ?? p.located.ref.display }));
+  // Chart.lock names repositories as Chart.yaml does (@NAME too): map them to the keys used above.
+  const previous = chart.lock?.dependencies.map((d, i) => ({ name: d.name, version: d.version, repository: planned[i]?.dep.name === d.name ? (planned[i].located.ref.repositoryKey ?? d.repository) : d.repository }));
+  const res = resolve(reqs, available, { keepLocked: opts.keepLocked, locked: previous });
+  if (!res.ok) throw new ChartroomError('UNRESOLVED', `cannot resolve the dependencies of ${chart.metadata.name}:\n  ${describeProblems(res.problems)}`, { file: chart.metadataFile });
+
+  // One bar counts the archives; the per-download bars would fight it for the terminal.
+  const bar = res.choices.length > 3 ? ctx.progress?.() : undefined;
+  const quiet = contextFor(online, { quiet: true });
+  const limit = pLimit(opts.parallel ?? 8);
+  let done = 0;
+  bar?.start('dependencies', res.choices.length);
+  const fetchedRemote = await Promise.all(
+    res.choices.map((c, k) =>
+      limit(async () => {
+        const p = remote[k];
+        const f = await p.located.source.fetch(p.located.ref, c.version, quiet, 'fresh');
+        bar?.update(++done);
+        return f;
+      }),
+    ),
+  ).finally(() => bar?.stop());
+  const downloaded = fetchedRemote.filter((f) => !f.fromCache).length;
+
+  // Chart.lock lists dependencies in Chart.yaml's order (one chart may be there twice, under aliases).
+  const ordered: FetchedChart[] = new Array(planned.length);
+  remote.forEach((p, k) => (ordered[p.index] = fetchedRemote[k]));
+  for (const [i, f] of fixed) ordered[i] = f;
+  installArchives(chartDir, dedupe(ordered).map((a) => ({ file: `${a.name}-${a.version}.tgz`, data: a.data })), new Set(deps.map((d) => d.name)));
+  const locked: LockedDependency[] = ordered.map((a, i) => ({ name: a.name, version: a.version, repository: deps[i].repository ?? '', digest: sha256(a.data) }));
+  writeLock(chartDir, { dependencies: locked, digest: requirementsDigest(deps, locked), generated: ctx.clock().toISOString() });
+  return { locked, downloaded };
+}
+
+/**
+ * Rebuilds charts/ from Chart.lock: archives already in charts/ with the locked digest are kept without
+ * touching the network; missing ones are fetched and verified against the lock.
+ */
+export async function dependencyBuild(ctx: ActionContext, opts: DependencyOptions): Promise<DependencyResult> {
+  const chartDir = resolvePath(opts.chart);
+  const chart = loadChartDir(chartDir);
+  const deps = chart.metadata.dependencies ?? [];
+  const online = contextFor(ctx, { offline: opts.offline });
+  const planned = plan(chart, chartDir, online);
+  const lock = chart.lock;
+  const lockFile = join(chartDir, 'Chart.lock');
   if (!lock) {
     if (deps.length === 0) return { locked: [], downloaded: 0 };
-    throw new ChartroomError('NO_LOCK', `${chart.metadata.name} has no Chart.lock`, { file: join(chartDir, 'Chart.lock'), hint: 'run chart dependency update' });
+    throw new ChartroomError('NO_LOCK', `${chart.metadata.name} has no Chart.lock`, { file: lockFile, hint: 'run chart dependency update' });
   }
-  const expected = requirementsDigest(deps, lock.dependencies);
-  if (expected !== lock.digest) {
-    throw new ChartroomError('LOCK_OUT_OF_SYNC', 'Chart.lock is out of sync with the dependencies in Chart.yaml', { file: join(chartDir, 'Chart.lock'), field: 'digest', hint: 'run chart dependency update' });
+  if (requirementsDigest(deps, lock.dependencies) !== lock.digest) {
+    throw new ChartroomError('LOCK_OUT_OF_SYNC', 'Chart.lock is out of sync with the dependencies in Chart.yaml', { file: lockFile, field: 'digest', hint: 'run chart dependency update' });
   }
-  const chartsDir = join(chartDir, 'charts');
-  let downloaded = 0;
-  const needed: { file: string; data: Buffer }[] = [];
-  const missing = lock.dependencies.filter((d) => {
-    const file = join(chartsDir, `${d.name}-${d.version}.tgz`);
-    if (!existsSync(file)) return true;
-    if (!d.digest) return false;
-    const have = `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
-    return have !== d.digest;
-  });
-  if (missing.length === 0) return { locked: lock.dependencies, downloaded: 0 };
-  const indexes = new Map<string, RepoIndex>();
-  await parallel(missing, opts.parallel ?? 8, async (d) => {
-    const p = planned.find((x) => x.dep.name === d.name);
-    const url = p?.repository ?? d.repository;
-    if (url.startsWith('file://')) {
-      const path = url.slice('file://'.length);
-      const pkg = packageChart({ path: isAbsolute(path) ? path : join(chartDir, path), destination: mkdtempSync(join(chartDir, '.pkg-')) });
-      needed.push({ file: `${pkg.name}-${pkg.version}.tgz`, data: readFileSync(pkg.file) });
-      rmSync(join(pkg.file, '..'), { recursive: true, force: true });
-      return;
+  // The lock matches Chart.yaml, but each locked version must still be one its range accepts (the one rule).
+  lock.dependencies.forEach((d, i) => {
+    const dep = deps[i];
+    if (dep && dep.name === d.name && !satisfiesDependency(d.version, dep.version)) {
+      throw new ChartroomError('DEPENDENCY_VERSION', `dependency ${dep.name} ${dep.version}: Chart.lock locks ${explainUnsatisfied(d.version, dep.version ?? '')}`, {
+        file: chart.metadataFile,
+        line: positionOf(chart.metadataYaml, ['dependencies', i])?.line,
+        field: `dependencies[${i}].version`,
+        hint: 'change the range in Chart.yaml, then run chart dependency update',
+      });
     }
-    let idx = indexes.get(url);
-    if (!idx) indexes.set(url, (idx = await client.indexByUrl(url)));
-    const entry = idx.entries[d.name]?.find((v) => v.version === d.version);
-    if (!entry) throw new ChartroomError('LOCKED_VERSION_GONE', `${d.name} ${d.version} (locked) is not in ${url} any more`, { hint: 'run chart dependency update' });
-    const cachedBefore = entry.digest ? client.hasCachedArchive(entry.digest) : false;
-    const data = await client.archive(joinUrl(url, entry.urls[0]), d.digest ?? entry.digest, `dependency ${d.name} ${d.version}`);
-    if (!cachedBefore) downloaded++;
-    needed.push({ file: `${d.name}-${d.version}.tgz`, data });
   });
+  const chartsDir = join(chartDir, 'charts');
+  const missing = lock.dependencies
+    .map((d, i) => ({ d, p: planned[i]?.dep.name === d.name ? planned[i] : planned.find((x) => x.dep.name === d.name) }))
+    .filter(({ d }) => {
+      const file = join(chartsDir, `${d.name}-${d.version}.tgz`);
+      if (!existsSync(file)) return true;
+      return d.digest ? sha256(readFileSync(file)) !== d.digest : false;
+    });
+  if (missing.length === 0) return { locked: lock.dependencies, downloaded: 0 };
+  const limit = pLimit(opts.parallel ?? 8);
+  const needed = await Promise.all(
+    missing.map(({ d, p }) =>
+      limit(async () => {
+        if (!p) throw new ChartroomError('LOCK_OUT_OF_SYNC', `Chart.lock names ${d.name}, which Chart.yaml does not declare`, { file: lockFile, hint: 'run chart dependency update' });
+        const versions = await p.located.source.versions(p.located.ref, online, 'cached-first');
+        const fetched = await p.located.source.fetch(p.located.ref, versions === undefined ? undefined : d.version, online, 'cached-first');
+        if (versions === undefined) checkFixed(chart, p, fetched);
+        else if (d.digest && sha256(fetched.data) !== d.digest) {
+          throw new ChartroomError('DIGEST_MISMATCH', `dependency ${d.name} ${d.version}: ${fetched.url} has ${sha256(fetched.data)}, but Chart.lock says ${d.digest}; nothing was written`, { file: lockFile, url: fetched.url, hint: 'the repository replaced the archive; check it, then run chart dependency update' });
+        }
+        return { file: `${fetched.name}-${fetched.version}.tgz`, data: fetched.data, fromCache: !!fetched.fromCache || versions === undefined };
+      }),
+    ),
+  );
   installArchives(chartDir, needed, new Set());
-  return { locked: lock.dependencies, downloaded };
+  return { locked: lock.dependencies, downloaded: needed.filter((n) => !n.fromCache).length };
 }
 
 export interface DependencyStatus {
@@ -240,19 +228,22 @@ export interface DependencyStatus {
   status: 'ok' | 'missing' | 'wrong version' | 'unpacked' | 'misnamed';
 }
 
-/** Each Chart.yaml dependency and whether charts/ has it. */
-export function dependencyList(chartPath: string): DependencyStatus[] {
+/** Each Chart.yaml dependency and whether charts/ has it at a version its range accepts (the one rule). */
+export function dependencyList(_ctx: ActionContext, chartPath: string): DependencyStatus[] {
   const chart = loadChartDir(chartPath);
   const chartsDir = join(resolvePath(chartPath), 'charts');
   const files = existsSync(chartsDir) ? readdirSync(chartsDir) : [];
   return (chart.metadata.dependencies ?? []).map((d) => {
     let status: DependencyStatus['status'] = 'missing';
-    if (files.includes(d.name) && existsSync(join(chartsDir, d.name, 'Chart.yaml'))) status = 'unpacked';
+    if (files.includes(d.name) && existsSync(join(chartsDir, d.name, 'Chart.yaml'))) {
+      const sub = chart.dependencies.find((c) => c.source.endsWith(`/charts/${d.name}`));
+      status = sub && !satisfiesDependency(sub.metadata.version, d.version) ? 'wrong version' : 'unpacked';
+    }
     for (const f of files.filter((x) => x.endsWith('.tgz'))) {
       try {
         const c = loadChartArchive(readFileSync(join(chartsDir, f)), f);
         if (c.metadata.name !== d.name) continue;
-        status = !d.version || safeSatisfies(c.metadata.version, d.version) ? 'ok' : 'wrong version';
+        status = satisfiesDependency(c.metadata.version, d.version) ? 'ok' : 'wrong version';
         if (status === 'ok') break;
       } catch {
         status = 'misnamed';
@@ -260,12 +251,4 @@ export function dependencyList(chartPath: string): DependencyStatus[] {
     }
     return { name: d.name, version: d.version ?? '', repository: d.repository ?? '', status };
   });
-}
-
-function safeSatisfies(v: string, r: string): boolean {
-  try {
-    return satisfies(v, r, { includePrerelease: v.includes('-') });
-  } catch {
-    return false;
-  }
 }

@@ -6,13 +6,13 @@ import jsyaml from 'js-yaml';
 import { ChartroomError } from '../errors.js';
 import { DEFAULT_LIMITS, readChartArchive } from '../chart/archive.js';
 import { parseChartMetadata } from '../chart/metadata.js';
-import { RepoClient, type ClientOptions } from '../repo/client.js';
-import { parseIndex, sortIndex, type ChartVersion, type RepoIndex } from '../repo/index-file.js';
+import type { ActionContext } from '../context.js';
+import { indexEntryFromMetadata, parseIndex, sortIndex, type RepoIndex } from '../repo/index-file.js';
 import type { RepoEntry } from '../repo/settings.js';
 import { writeFileAtomic } from '../atomic-file.js';
-import { indexEntryFromMetadata } from '../../registry-server/index-cache.js';
+import pLimit from 'p-limit';
 
-export interface RepoAddOptions extends ClientOptions {
+export interface RepoAddOptions {
   name: string;
   url: string;
   username?: string;
@@ -21,9 +21,9 @@ export interface RepoAddOptions extends ClientOptions {
 }
 
 /** Adds a repository after checking that its index loads; credentials go to a file only its owner can read. */
-export async function repoAdd(opts: RepoAddOptions): Promise<{ repo: RepoEntry; charts: number }> {
+export async function repoAdd(ctx: ActionContext, opts: RepoAddOptions): Promise<{ repo: RepoEntry; charts: number }> {
   if (!/^https?:\/\//.test(opts.url)) throw new ChartroomError('REPO_URL', `${opts.url} is not an http(s) URL`, { hint: 'oci:// registries are not supported yet' });
-  const client = new RepoClient(opts);
+  const client = ctx.repos;
   const existing = client.settings.get(opts.name);
   if (existing && !opts.forceUpdate && (existing.url !== opts.url || existing.username !== opts.username)) {
     throw new ChartroomError('REPO_EXISTS', `repository ${opts.name} already exists with ${existing.url}`, { hint: 'use --force-update to replace it' });
@@ -35,17 +35,19 @@ export async function repoAdd(opts: RepoAddOptions): Promise<{ repo: RepoEntry; 
   return { repo, charts: Object.keys(index.entries).length };
 }
 
-export function repoList(opts: ClientOptions = {}): RepoEntry[] {
-  return new RepoClient(opts).settings.list();
+/** The configured repositories. */
+export function repoList(ctx: ActionContext): RepoEntry[] {
+  return ctx.settings.list();
 }
 
-export function repoRemove(name: string, opts: ClientOptions = {}): void {
-  new RepoClient(opts).settings.remove(name);
+/** Removes a configured repository and its credentials. */
+export function repoRemove(ctx: ActionContext, name: string): void {
+  ctx.settings.remove(name);
 }
 
 /** Refreshes the cached indexes of the named (or all) repositories, in parallel; each failure names its repository. */
-export async function repoUpdate(names: string[], opts: ClientOptions = {}): Promise<{ name: string; changed: boolean; charts: number }[]> {
-  const client = new RepoClient(opts);
+export async function repoUpdate(ctx: ActionContext, names: string[]): Promise<{ name: string; changed: boolean; charts: number }[]> {
+  const client = ctx.repos;
   const all = client.settings.list();
   if (all.length === 0) throw new ChartroomError('NO_REPOS', 'no repositories are configured', { hint: 'add one with chart repo add NAME URL' });
   const chosen = names.length ? names.map((n) => client.settings.get(n) ?? (() => { throw new ChartroomError('REPO_NOT_FOUND', `no repository named ${n}`); })()) : all;
@@ -79,40 +81,31 @@ function archiveMetadata(data: Buffer, file: string) {
 
 export interface RepoIndexOptions {
   dir: string;
-  /** Progress over the archives (a bar on a TTY). */
-  progress?: () => import('../repo/client.js').Progress | undefined;
   url?: string;
   /** An existing index to merge into: its entries are kept, new archives are added. */
   merge?: string;
 }
 
 /** Reads many files at once (the thread pool overlaps the system calls). */
-async function readAll(paths: string[]): Promise<Buffer[]> {
-  const out: Buffer[] = new Array(paths.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(32, paths.length) }, async () => {
-      while (next < paths.length) {
-        const i = next++;
-        out[i] = await readFile(paths[i]);
-      }
-    }),
-  );
-  return out;
+function readAll(paths: string[]): Promise<Buffer[]> {
+  const limit = pLimit(32);
+  return Promise.all(paths.map((p) => limit(() => readFile(p))));
 }
 
 /** Writes index.yaml for a folder of chart archives, readable by the real helm. */
-export async function repoIndex(opts: RepoIndexOptions): Promise<{ file: string; charts: number; versions: number }> {
+export async function repoIndex(ctx: ActionContext, opts: RepoIndexOptions): Promise<{ file: string; charts: number; versions: number }> {
   if (!existsSync(opts.dir) || !statSync(opts.dir).isDirectory()) throw new ChartroomError('NOT_A_DIR', `${opts.dir} is not a folder`);
-  const now = new Date().toISOString();
+  const now = ctx.clock().toISOString();
   let index: RepoIndex = { apiVersion: 'v1', entries: {} };
   if (opts.merge) {
     if (!existsSync(opts.merge)) throw new ChartroomError('MERGE_MISSING', `--merge: ${opts.merge} does not exist`);
     index = parseIndex(readFileSync(opts.merge, 'utf8'), opts.merge);
   }
+  // Keyed by chart names from the archives: no prototype, so `__proto__` or `constructor` is just a name.
+  index.entries = Object.assign(Object.create(null) as RepoIndex['entries'], index.entries);
   const paths = findArchives(opts.dir);
   const contents = await readAll(paths);
-  const bar = paths.length > 200 ? opts.progress?.() : undefined;
+  const bar = paths.length > 200 ? ctx.progress?.() : undefined;
   bar?.start('indexing', paths.length);
   for (const [k, path] of paths.entries()) {
     if (k % 50 === 0) bar?.update(k);
@@ -122,8 +115,7 @@ export async function repoIndex(opts: RepoIndexOptions): Promise<{ file: string;
     const url = opts.url ? `${opts.url.replace(/\/+$/, '')}/${rel}` : rel;
     const list = (index.entries[md.name] ??= []);
     if (list.some((v) => v.version === md.version)) continue;
-    const entry = indexEntryFromMetadata(md as unknown as Record<string, unknown>, { urls: [url], created: now, digest: createHash('sha256').update(data).digest('hex') });
-    list.push(entry as unknown as ChartVersion);
+    list.push(indexEntryFromMetadata(md, { urls: [url], created: now, digest: createHash('sha256').update(data).digest('hex') }));
   }
   bar?.stop();
   sortIndex(index);

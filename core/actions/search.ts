@@ -1,9 +1,9 @@
 import { ChartroomError } from '../errors.js';
-import { RepoClient, type ClientOptions } from '../repo/client.js';
+import type { ActionContext } from '../context.js';
 import { parseConstraint, satisfies } from '../semver-range.js';
 import semver from 'semver';
 
-export interface SearchOptions extends ClientOptions {
+export interface SearchOptions {
   keyword?: string;
   /** Every version, not only the newest. */
   versions?: boolean;
@@ -21,8 +21,8 @@ export interface SearchHit {
 }
 
 /** Searches the cached indexes of the configured repositories (refresh them with repo update). */
-export function searchRepos(opts: SearchOptions): SearchHit[] {
-  const client = new RepoClient(opts);
+export function searchRepos(ctx: ActionContext, opts: SearchOptions): SearchHit[] {
+  const client = ctx.repos;
   const repos = client.settings.list();
   if (repos.length === 0) throw new ChartroomError('NO_REPOS', 'no repositories are configured', { hint: 'add one with chart repo add NAME URL' });
   const constraint = opts.version ? parseConstraint(opts.version) : undefined;

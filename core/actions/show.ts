@@ -1,6 +1,7 @@
 import { ChartroomError } from '../errors.js';
-import { loadChart } from '../chart/loader.js';
 import type { Chart } from '../chart/model.js';
+import type { ActionContext } from '../context.js';
+import { loadChartFrom } from '../sources/index.js';
 
 export type ShowWhat = 'chart' | 'values' | 'readme' | 'crds' | 'all';
 
@@ -25,9 +26,22 @@ function crds(chart: Chart): string[] {
   return chart.raw.filter((f) => f.name.startsWith('crds/') && /\.(ya?ml|json)$/.test(f.name)).map((f) => f.data.toString('utf8'));
 }
 
-/** Shows a chart's Chart.yaml, values, README or CRDs, as they are in the chart. */
-export function showChart(path: string | Chart, what: ShowWhat): ShowResult {
-  const chart = typeof path === 'string' ? loadChart(path) : path;
+export interface ShowOptions {
+  /** A folder, .tgz, URL or REPO/NAME, or a loaded chart. */
+  chart: string | Chart;
+  /** With REPO/NAME: the version or range. */
+  version?: string;
+  what: ShowWhat;
+}
+
+/** Shows a chart's Chart.yaml, values, README or CRDs, wherever the chart is. */
+export async function showChart(ctx: ActionContext, opts: ShowOptions): Promise<ShowResult> {
+  const chart = typeof opts.chart === 'string' ? await loadChartFrom(opts.chart, opts.version, ctx) : opts.chart;
+  return showLoadedChart(chart, opts.what);
+}
+
+/** The text `show` prints for a loaded chart. */
+export function showLoadedChart(chart: Chart, what: ShowWhat): ShowResult {
   const chartYaml = file(chart, 'Chart.yaml') ?? '';
   const values = file(chart, 'values.yaml') ?? '';
   const parts: string[] = [];

@@ -5,6 +5,7 @@ import { loadYaml } from '../yaml.js';
 import { DEFAULT_LIMITS, readChartArchive, type ArchiveLimits, type ChartFile } from './archive.js';
 import { IgnoreRules } from './helmignore.js';
 import { parseChartMetadata } from './metadata.js';
+import { parseLock } from '../lockfile.js';
 import type { Chart, ChartLock, Values } from './model.js';
 
 /** Budget shared by an archive and every archive nested in it, so nesting cannot multiply the limits. */
@@ -124,10 +125,7 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
 
   let lock: ChartLock | undefined;
   const lockText = text('Chart.lock') ?? (metadata.apiVersion === 'v1' ? text('requirements.lock') : undefined);
-  if (lockText !== undefined) {
-    const l = loadYaml(lockText, at('Chart.lock')) as ChartLock | null;
-    if (l && typeof l === 'object') lock = l;
-  }
+  if (lockText !== undefined) lock = parseLock(lockText, at('Chart.lock'));
 
   const templates: ChartFile[] = [];
   const other: ChartFile[] = [];

@@ -1,6 +1,6 @@
 import { ChartroomError, lineOf } from '../errors.js';
 import { loadYaml } from '../yaml.js';
-import type { RenderedTemplate } from '../../template-engine/handlebars/engine.js';
+import { parseHook, type HookSpec } from './hooks.js';
 
 /** Helm's install order of kinds; unknown kinds go last, alphabetically. */
 export const INSTALL_ORDER = [
@@ -13,7 +13,19 @@ export const INSTALL_ORDER = [
 ];
 const ORDER = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
 
-const HOOK_EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test', 'test-success']);
+/** A rendered template file, whatever engine wrote it. */
+export interface RenderedFile {
+  /** Helm's manifest name: `chart/templates/x.yaml`. */
+  path: string;
+  content: string;
+  /** Display path of the template, for messages. */
+  file: string;
+  chart: { metadata: { name: string } };
+  /** The template's own text, for showing its lines in messages. */
+  source?: string;
+  /** The template source line that wrote an output line, when the engine can tell. */
+  sourceLine?: (outputLine: number) => number | undefined;
+}
 
 /** One YAML document of the output. */
 export interface Manifest {
@@ -25,7 +37,20 @@ export interface Manifest {
   apiVersion: string;
   /** The parsed document. */
   object: Record<string, unknown> | null;
-  hooks: string[];
+  /** Set when the document is a Helm hook. */
+  hook?: HookSpec;
+}
+
+/** Documents of a render, split as Helm splits them. */
+export interface SortedManifests {
+  /** Ordinary objects, in Helm's install order. */
+  manifests: Manifest[];
+  /** Hooks with known events, ordered by kind as `helm template` prints them (run order is by weight). */
+  hooks: Manifest[];
+  /** Hooks left out because they name an event Helm does not know. */
+  skipped: Manifest[];
+  /** Hook annotation problems and skipped documents, as sentences naming the template. */
+  warnings: string[];
 }
 
 /** Splits a rendered file into documents the way Helm does; empty documents are dropped. */
@@ -46,58 +71,79 @@ function lessByKind(a: string, b: string): number {
   return ia - ib;
 }
 
-/**
- * Parses each rendered document (every one must be valid YAML), separates hooks, and sorts by Helm's
- * install order; the sort is stable, so files keep their path order within a kind.
- */
-export function sortManifests(rendered: RenderedTemplate[]): { manifests: Manifest[]; hooks: Manifest[] } {
+function invalidYaml(t: RenderedFile, err: ChartroomError, line: number): ChartroomError {
+  const reason = err.message.replace(/^invalid YAML: /, '');
+  const sourceLine = t.sourceLine?.(line);
+  const excerpt = [line - 2, line - 1, line, line + 1]
+    .filter((n) => n >= 1)
+    .map((n) => `    ${n}| ${lineOf(t.content, n)}`)
+    .join('\n');
+  return new ChartroomError('INVALID_YAML', `template produced invalid YAML: ${reason} (rendered output line ${line}${sourceLine ? `, written by template line ${sourceLine}` : ''})`, {
+    file: t.file,
+    line: sourceLine,
+    chart: t.chart.metadata.name,
+    snippet: sourceLine && t.source !== undefined ? lineOf(t.source, sourceLine) : lineOf(t.content, line),
+    hint: `rendered lines ${Math.max(1, line - 2)}-${line + 1}:\n${excerpt}`,
+  });
+}
+
+/** Parses one rendered file into documents; every document must be a YAML mapping (or empty). */
+export function parseRenderedFile(t: RenderedFile): Manifest[] {
+  const out: Manifest[] = [];
+  const docs = splitDocuments(t.content);
+  let searchFrom = 0;
+  for (const doc of docs) {
+    const startInOutput = t.content.indexOf(doc, searchFrom);
+    searchFrom = startInOutput + doc.length;
+    const outputLineOffset = startInOutput >= 0 ? t.content.slice(0, startInOutput).split('\n').length - 1 : 0;
+    let object: unknown;
+    try {
+      object = loadYaml(doc, t.file);
+    } catch (e) {
+      if (!(e instanceof ChartroomError)) throw e;
+      throw invalidYaml(t, e, (e.details.line ?? 1) + outputLineOffset);
+    }
+    if (object !== null && object !== undefined && (typeof object !== 'object' || Array.isArray(object))) {
+      throw new ChartroomError('INVALID_YAML', `template produced a YAML document that is not a mapping: ${JSON.stringify(doc.slice(0, 60))}`, { file: t.file, chart: t.chart.metadata.name });
+    }
+    const obj = (object ?? null) as Record<string, unknown> | null;
+    const meta = (obj?.metadata ?? {}) as { name?: unknown; annotations?: unknown };
+    out.push({
+      source: t.path,
+      content: doc,
+      kind: typeof obj?.kind === 'string' ? obj.kind : '',
+      name: typeof meta?.name === 'string' ? meta.name : '',
+      apiVersion: typeof obj?.apiVersion === 'string' ? obj.apiVersion : '',
+      object: obj,
+      hook: parseHook(meta?.annotations),
+    });
+  }
+  return out;
+}
+
+/** Separates hooks from ordinary objects and sorts both by Helm's install order (stable: path order within a kind). */
+export function sortDocuments(documents: Manifest[]): SortedManifests {
   const manifests: Manifest[] = [];
   const hooks: Manifest[] = [];
-  for (const t of rendered) {
-    const docs = splitDocuments(t.content);
-    let searchFrom = 0;
-    for (const doc of docs) {
-      const startInOutput = t.content.indexOf(doc, searchFrom);
-      searchFrom = startInOutput + doc.length;
-      const outputLineOffset = startInOutput >= 0 ? t.content.slice(0, startInOutput).split('\n').length - 1 : 0;
-      let object: unknown;
-      try {
-        object = loadYaml(doc, t.file);
-      } catch (e) {
-        const err = e as ChartroomError;
-        const line = (err.details?.line ?? 1) + outputLineOffset;
-        throw new ChartroomError('INVALID_YAML', `template produced invalid YAML: ${err.message.replace(/^invalid YAML: /, '')} (rendered output line ${line})`, {
-          file: t.file,
-          chart: t.chart.metadata.name,
-          snippet: lineOf(t.content, line),
-          line: undefined,
-          hint: `rendered lines ${Math.max(1, line - 2)}-${line + 1}:\n${[line - 2, line - 1, line, line + 1]
-            .filter((n) => n >= 1)
-            .map((n) => `    ${n}| ${lineOf(t.content, n)}`)
-            .join('\n')}`,
-        });
-      }
-      if (object !== null && object !== undefined && (typeof object !== 'object' || Array.isArray(object))) {
-        throw new ChartroomError('INVALID_YAML', `template produced a YAML document that is not a mapping: ${JSON.stringify(doc.slice(0, 60))}`, { file: t.file, chart: t.chart.metadata.name });
-      }
-      const obj = (object ?? null) as Record<string, unknown> | null;
-      const meta = (obj?.metadata ?? {}) as { name?: unknown; annotations?: Record<string, unknown> };
-      const hookAnno = meta?.annotations?.['helm.sh/hook'];
-      const m: Manifest = {
-        source: t.path,
-        content: doc,
-        kind: typeof obj?.kind === 'string' ? obj.kind : '',
-        name: typeof meta?.name === 'string' ? meta.name : '',
-        apiVersion: typeof obj?.apiVersion === 'string' ? obj.apiVersion : '',
-        object: obj,
-        hooks: typeof hookAnno === 'string' ? hookAnno.split(',').map((h) => h.trim().toLowerCase()) : [],
-      };
-      if (m.hooks.length === 0) manifests.push(m);
-      else if (m.hooks.every((h) => HOOK_EVENTS.has(h))) hooks.push(m);
+  const skipped: Manifest[] = [];
+  const warnings: string[] = [];
+  for (const m of documents) {
+    if (!m.hook) {
+      manifests.push(m);
+      continue;
     }
+    const what = `${m.kind || 'object'}${m.name ? ` ${m.name}` : ''} (${m.source})`;
+    for (const p of m.hook.problems) warnings.push(`${what}: ${p}`);
+    if (m.hook.unknownEvents.length) skipped.push(m);
+    else hooks.push(m);
   }
   const byKind = (a: Manifest, b: Manifest) => lessByKind(a.kind, b.kind);
-  return { manifests: manifests.sort(byKind), hooks: hooks.sort(byKind) };
+  return { manifests: manifests.sort(byKind), hooks: hooks.sort(byKind), skipped, warnings };
+}
+
+/** Parses every rendered file and sorts the documents as Helm does; the first invalid document throws. */
+export function sortManifests(rendered: RenderedFile[]): SortedManifests {
+  return sortDocuments(rendered.flatMap(parseRenderedFile));
 }
 
 /** Helm's text output: `---`, `# Source:` and the document, for each. */

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { ChartroomError } from '../errors.js';
-import { readCacheEntry, writeCacheEntry } from '../cache.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChartroomError, hasCode } from '../errors.js';
+import type { DiskCache } from '../cache.js';
 import { parseIndex, readCachedIndex, type RepoIndex } from './index-file.js';
-import { indexCacheDir, RepositorySettings, type RepoEntry } from './settings.js';
+import type { RepositorySettings, RepoEntry } from './settings.js';
 import { writeFileAtomic } from '../atomic-file.js';
+import { basicAuth, joinUrl } from './http.js';
+
+export { joinUrl } from './http.js';
 
 /** Reports download progress (a bar on a TTY); optional. */
 export interface Progress {
@@ -15,7 +18,9 @@ export interface Progress {
 }
 
 export interface ClientOptions {
-  settings?: RepositorySettings;
+  settings: RepositorySettings;
+  /** Archives (by sha256) and repository indexes are cached here. */
+  cache: DiskCache;
   progress?: () => Progress | undefined;
   /** Use only what is cached; never touch the network. */
   offline?: boolean;
@@ -25,40 +30,36 @@ export interface ClientOptions {
 function authFor(settings: RepositorySettings, url: string): string | undefined {
   const repo = settings.list().find((r) => url.startsWith(r.url.replace(/\/+$/, '') + '/') || url === r.url);
   if (!repo?.username) return undefined;
-  const password = settings.password(repo.name) ?? '';
-  return `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}`;
+  return basicAuth(repo.username, settings.password(repo.name) ?? '');
 }
 
-/** Writes an index as JSON a chart at a time (a large index never becomes one huge string), atomically. */
-function writeIndexCache(path: string, index: RepoIndex): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `{"apiVersion":${JSON.stringify(index.apiVersion)},"generated":${JSON.stringify(index.generated ?? '')},"entries":{`);
-    let first = true;
-    for (const [name, versions] of Object.entries(index.entries)) {
-      writeSync(fd, `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(versions)}`);
-      first = false;
-    }
-    writeSync(fd, '}}');
-  } finally {
-    closeSync(fd);
+/** An index as JSON, a chart at a time, so a large index never becomes one huge string. */
+function* indexJsonPieces(index: RepoIndex): Generator<string> {
+  yield `{"apiVersion":${JSON.stringify(index.apiVersion)},"generated":${JSON.stringify(index.generated ?? '')},"entries":{`;
+  let first = true;
+  for (const [name, versions] of Object.entries(index.entries)) {
+    yield `${first ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(versions)}`;
+    first = false;
   }
-  renameSync(tmp, path);
-}
-
-export function joinUrl(base: string, path: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
-  return new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
+  yield '}}';
 }
 
 /** Downloads repository indexes and chart archives; archives land in a cache addressed by their sha256. */
 export class RepoClient {
   readonly settings: RepositorySettings;
 
-  constructor(private readonly opts: ClientOptions = {}) {
-    this.settings = opts.settings ?? new RepositorySettings();
+  constructor(private readonly opts: ClientOptions) {
+    this.settings = opts.settings;
+  }
+
+  /** Whether this client may use only what is cached. */
+  get offline(): boolean {
+    return !!this.opts.offline;
+  }
+
+  /** The same client with other options (offline, no progress bars). */
+  with(changes: Partial<Pick<ClientOptions, 'offline' | 'progress'>>): RepoClient {
+    return new RepoClient({ ...this.opts, ...changes });
   }
 
   private async get(url: string, what: string, headers: Record<string, string> = {}, authorization?: string): Promise<Response> {
@@ -69,10 +70,10 @@ export class RepoClient {
       res = await fetch(url, { headers: { 'User-Agent': 'chartroom', ...(auth ? { Authorization: auth } : {}), ...headers } });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ChartroomError('FETCH_FAILED', `${what}: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      throw new ChartroomError('FETCH_FAILED', `${what}: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { url, cause: e });
     }
-    if (res.status === 401 || res.status === 403) throw new ChartroomError('FETCH_DENIED', `${what}: ${url} answered ${res.status}`, { hint: 'check the credentials: chart repo add NAME URL --username U --password-stdin --force-update' });
-    if (res.status !== 200 && res.status !== 304) throw new ChartroomError('FETCH_FAILED', `${what}: ${url} answered ${res.status}`);
+    if (res.status === 401 || res.status === 403) throw new ChartroomError('FETCH_DENIED', `${what}: ${url} answered ${res.status}`, { url, httpStatus: res.status, hint: 'check the credentials: chart repo add NAME URL --username U --password-stdin --force-update' });
+    if (res.status !== 200 && res.status !== 304) throw new ChartroomError('FETCH_FAILED', `${what}: ${url} answered ${res.status}`, { url, httpStatus: res.status });
     return res;
   }
 
@@ -97,7 +98,7 @@ export class RepoClient {
   }
 
   private cachedIndexPath(name: string): string {
-    return join(indexCacheDir(), `${name}-index.json`);
+    return join(this.opts.cache.folder('repository'), `${name}-index.json`);
   }
 
   /**
@@ -110,7 +111,7 @@ export class RepoClient {
     const etag = existsSync(cachePath) && existsSync(etagPath) ? readFileSync(etagPath, 'utf8') : undefined;
     let url = joinUrl(repo.url, 'index.yaml');
     const what = `repository ${repo.name}`;
-    const explicit = password !== undefined && repo.username ? `Basic ${Buffer.from(`${repo.username}:${password}`).toString('base64')}` : undefined;
+    const explicit = password !== undefined && repo.username ? basicAuth(repo.username, password) : undefined;
     // Chartroom registries answer this with JSON, which parses many times faster; others send YAML.
     const conditional: Record<string, string> = { Accept: 'application/json, application/x-yaml;q=0.9, */*;q=0.5', ...(etag && !explicit ? { 'If-None-Match': etag } : {}) };
     let res: Response;
@@ -118,7 +119,7 @@ export class RepoClient {
       res = await this.get(url, what, conditional, explicit);
     } catch (e) {
       // Some repositories publish only index.json.
-      if (!(e instanceof ChartroomError && / answered 404$/.test(e.message))) throw e;
+      if (!(hasCode(e, 'FETCH_FAILED') && e.details.httpStatus === 404)) throw e;
       url = joinUrl(repo.url, 'index.json');
       res = await this.get(url, what, conditional, explicit);
     }
@@ -129,7 +130,7 @@ export class RepoClient {
     } catch (e) {
       throw new ChartroomError('INDEX_INVALID', `${what}: ${url} is not a chart repository index: ${(e as Error).message}`);
     }
-    writeIndexCache(cachePath, index);
+    writeFileAtomic(cachePath, indexJsonPieces(index));
     const newTag = res.headers.get('etag');
     if (newTag) writeFileAtomic(etagPath, newTag);
     return { index, changed: true };
@@ -158,7 +159,7 @@ export class RepoClient {
   /** Whether the archive cache holds an archive with this sha256. */
   hasCachedArchive(digest: string): boolean {
     const hex = digest.replace(/^sha256:/, '').toLowerCase();
-    return /^[0-9a-f]{64}$/.test(hex) && readCacheEntry('archives', hex) !== undefined;
+    return /^[0-9a-f]{64}$/.test(hex) && this.opts.cache.read('archives', hex) !== undefined;
   }
 
   /**
@@ -168,7 +169,7 @@ export class RepoClient {
   async archive(url: string, digest: string | undefined, label: string): Promise<Buffer> {
     const hex = digest?.replace(/^sha256:/, '').toLowerCase();
     if (hex && /^[0-9a-f]{64}$/.test(hex)) {
-      const hit = readCacheEntry('archives', hex);
+      const hit = this.opts.cache.read('archives', hex);
       if (hit && createHash('sha256').update(hit).digest('hex') === hex) return hit;
     }
     const res = await this.get(url, label);
@@ -177,7 +178,7 @@ export class RepoClient {
     if (hex && actual !== hex) {
       throw new ChartroomError('DIGEST_MISMATCH', `${label}: ${url} has sha256 ${actual}, but the repository index says ${hex}; nothing was written`, { hint: 'the repository or something between you and it changed the file' });
     }
-    writeCacheEntry('archives', actual, data);
+    this.opts.cache.write('archives', actual, data);
     return data;
   }
 }

@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { ChartroomError } from '../errors.js';
-import { cacheDir } from '../cache.js';
 import { loadYaml } from '../yaml.js';
 import { writeFileAtomic } from '../atomic-file.js';
-
-/** Where Chartroom keeps its repository list and credentials: $CHARTROOM_CONFIG_DIR, else $XDG_CONFIG_HOME/chartroom. */
-export function configDir(): string {
-  if (process.env.CHARTROOM_CONFIG_DIR) return process.env.CHARTROOM_CONFIG_DIR;
-  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'chartroom');
-}
 
 export interface RepoEntry {
   name: string;
@@ -30,7 +22,7 @@ export class RepositorySettings {
   readonly reposFile: string;
   readonly credentialsFile: string;
 
-  constructor(readonly dir = configDir()) {
+  constructor(readonly dir: string) {
     this.reposFile = join(dir, 'repositories.yaml');
     this.credentialsFile = join(dir, 'credentials.yaml');
   }
@@ -58,9 +50,10 @@ export class RepositorySettings {
 
   private credentials(): Credentials {
     try {
-      return (loadYaml(readFileSync(this.credentialsFile, 'utf8'), this.credentialsFile) as Credentials | null) ?? {};
+      // Keyed by repository names: a null prototype, so a repository named `constructor` is just a name.
+      return Object.assign(Object.create(null) as Credentials, loadYaml(readFileSync(this.credentialsFile, 'utf8'), this.credentialsFile) as Credentials | null);
     } catch {
-      return {};
+      return Object.create(null) as Credentials;
     }
   }
 
@@ -91,9 +84,4 @@ export class RepositorySettings {
     writeFileAtomic(this.credentialsFile, jsyaml.dump(creds), 0o600);
     writeFileAtomic(this.reposFile, jsyaml.dump({ repositories: repos.filter((r) => r.name !== name) }));
   }
-}
-
-/** Folder of cached repository indexes. */
-export function indexCacheDir(): string {
-  return join(cacheDir(), 'repository');
 }

@@ -1,9 +1,8 @@
-import semver from 'semver';
 import { ChartroomError } from '../errors.js';
 import type { Chart, Values } from '../chart/model.js';
 import type { ChartDependency } from '../chart/metadata.js';
 import { positionOf } from '../yaml.js';
-import { satisfies } from '../semver-range.js';
+import { explainUnsatisfied, satisfiesDependency } from '../chart/dependency-rule.js';
 import { deepClone, fillMissing, getKey, getPath, hasKey, isMap, nestAt, setKey } from './tree.js';
 
 /** A chart as it takes part in one render: its name in the parent's values, its defaults, its enabled subcharts. */
@@ -31,15 +30,16 @@ export function buildRenderTree(chart: Chart, path: string[] = [], dependency?: 
   const used = new Set<Chart>();
   for (const [i, dep] of (chart.metadata.dependencies ?? []).entries()) {
     const candidates = chart.dependencies.filter((c) => c.metadata.name === dep.name);
-    const found = candidates.find((c) => !dep.version || satisfiesSafe(c.metadata.version, dep.version)) ?? undefined;
+    const found = candidates.find((c) => satisfiesDependency(c.metadata.version, dep.version));
     if (!found) {
       const pos = positionOf(chart.metadataYaml, ['dependencies', i]);
-      const have = candidates.map((c) => c.metadata.version).join(', ');
-      throw new ChartroomError('DEPENDENCY_MISSING', have ? `dependency ${dep.name} ${dep.version} is not satisfied by the version in charts/ (${have})` : `dependency ${dep.name} is declared in Chart.yaml but missing from charts/`, {
+      const local = dep.repository?.startsWith('file://');
+      const why = candidates.map((c) => explainUnsatisfied(c.metadata.version, dep.version ?? '')).join('; ');
+      throw new ChartroomError(candidates.length ? 'DEPENDENCY_VERSION' : 'DEPENDENCY_MISSING', candidates.length ? `dependency ${dep.name} ${dep.version} is not satisfied by charts/: ${why}` : `dependency ${dep.name} is declared in Chart.yaml but missing from charts/`, {
         file: chart.metadataFile,
         line: pos?.line,
         field: `dependencies[${i}]`,
-        hint: 'run `chart dependency build` (or `update`) to fetch it',
+        hint: candidates.length && local ? `change the range in Chart.yaml, or the version in ${dep.repository}` : candidates.length ? 'change the range in Chart.yaml, or run `chart dependency update` to fetch a version it accepts' : 'run `chart dependency build` (or `update`) to fetch it',
       });
     }
     used.add(found);
@@ -50,14 +50,6 @@ export function buildRenderTree(chart: Chart, path: string[] = [], dependency?: 
     if (!used.has(sub)) node.children.push(buildRenderTree(sub, [...path, sub.metadata.name], undefined, sub.metadata.name));
   }
   return node;
-}
-
-function satisfiesSafe(version: string, range: string): boolean {
-  try {
-    return satisfies(version, range, { includePrerelease: semver.prerelease(version) !== null && range.includes('-') });
-  } catch {
-    return false;
-  }
 }
 
 /**

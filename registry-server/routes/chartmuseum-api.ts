@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import busboy from 'busboy';
 import type { ChartRegistry } from '../registry.js';
-import { checkRepo, RegistryError } from '../registry.js';
+import { checkRepo } from '../registry.js';
+import { ChartroomError } from '../../core/errors.js';
 import { authorize, route, sendError, type AccessPolicy } from '../http.js';
 
 interface Upload {
@@ -10,18 +11,18 @@ interface Upload {
   chartName?: string;
 }
 
-/** Reads a raw body up to `max` bytes; 413 past it, before reading it all. */
+/** Reads a raw body up to `max` bytes; UPLOAD_TOO_LARGE past it, before reading it all. */
 function readRaw(req: Request, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? -1);
-    if (declared > max) return reject(new RegistryError(413, `upload is larger than the limit of ${max} bytes`));
+    if (declared > max) return reject(new ChartroomError('UPLOAD_TOO_LARGE', `upload is larger than the limit of ${max} bytes`));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > max) {
         req.pause();
-        reject(new RegistryError(413, `upload is larger than the limit of ${max} bytes`));
+        reject(new ChartroomError('UPLOAD_TOO_LARGE', `upload is larger than the limit of ${max} bytes`));
         return;
       }
       chunks.push(c);
@@ -38,7 +39,7 @@ function readMultipart(req: Request, max: number): Promise<Upload> {
     try {
       bb = busboy({ headers: req.headers, limits: { fileSize: max + 1, files: 2, fields: 10 } });
     } catch (e) {
-      return reject(new RegistryError(400, `bad multipart upload: ${(e as Error).message}`));
+      return reject(new ChartroomError('BAD_REQUEST', `bad multipart upload: ${(e as Error).message}`, { cause: e }));
     }
     const out: Upload = {};
     let failed = false;
@@ -50,7 +51,7 @@ function readMultipart(req: Request, max: number): Promise<Upload> {
         if (size > max) {
           failed = true;
           stream.resume();
-          return reject(new RegistryError(413, `upload is larger than the limit of ${max} bytes`));
+          return reject(new ChartroomError('UPLOAD_TOO_LARGE', `upload is larger than the limit of ${max} bytes`));
         }
         chunks.push(c);
       });
@@ -62,7 +63,7 @@ function readMultipart(req: Request, max: number): Promise<Upload> {
         } else if (field === 'prov') out.prov = Buffer.concat(chunks);
       });
     });
-    bb.on('error', (e) => reject(new RegistryError(400, `bad multipart upload: ${(e as Error).message}`)));
+    bb.on('error', (e) => reject(new ChartroomError('BAD_REQUEST', `bad multipart upload: ${(e as Error).message}`, { cause: e })));
     bb.on('close', () => {
       if (!failed) resolve(out);
     });
@@ -86,7 +87,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
         await registry.publishProv(repo, body.prov, { force: force(req) });
         return void res.status(201).json({ saved: true });
       }
-      return sendError(res, 400, 'no chart in the upload (send the .tgz as the body, or as the multipart field "chart")');
+      return sendError(res, 'BAD_REQUEST', 'no chart in the upload (send the .tgz as the body, or as the multipart field "chart")');
     }
     await registry.publish(repo, body.chart, { prov: body.prov, filename: body.chartName && body.chartName !== 'blob' ? body.chartName : undefined, force: force(req) });
     res.status(201).json({ saved: true });
@@ -97,7 +98,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
     if ((await authorize(req, res, policy, repo, 'write')) === false) return;
     const isMultipart = /^multipart\/form-data/i.test(String(req.headers['content-type'] ?? ''));
     const prov = isMultipart ? (await readMultipart(req, maxUpload)).prov : await readRaw(req, maxUpload);
-    if (!prov || prov.length === 0) return sendError(res, 400, 'no provenance file in the upload');
+    if (!prov || prov.length === 0) return sendError(res, 'BAD_REQUEST', 'no provenance file in the upload');
     await registry.publishProv(repo, prov, { force: force(req) });
     res.status(201).json({ saved: true });
   });
@@ -108,7 +109,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
     const idx = registry.index(repo);
     const offset = Math.max(0, Number(req.query.offset ?? 0) || 0);
     const limit = req.query.limit !== undefined ? Math.max(0, Number(req.query.limit) || 0) : Infinity;
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const name of idx.names().slice(offset, offset + limit)) out[name] = idx.versionsOf(name);
     res.json(out);
   });
@@ -117,7 +118,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
     const repo = repoOf(req);
     if ((await authorize(req, res, policy, repo, 'read')) === false) return;
     const all = registry.index(repo).versionsOf(String(req.params.name));
-    if (all.length === 0) return sendError(res, 404, 'chart not found');
+    if (all.length === 0) return sendError(res, 'CHART_NOT_FOUND', 'chart not found');
     if (req.method === 'HEAD') return void res.status(200).end();
     res.json(all);
   });
@@ -128,7 +129,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
     const name = String(req.params.name);
     const v = String(req.params.version);
     const entry = v === 'latest' ? registry.index(repo).versionsOf(name)[0] : registry.index(repo).get(name, v);
-    if (!entry) return sendError(res, 404, 'improper chart version or chart not found');
+    if (!entry) return sendError(res, 'CHART_NOT_FOUND', 'improper chart version or chart not found');
     if (req.method === 'HEAD') return void res.status(200).end();
     res.json(entry);
   });

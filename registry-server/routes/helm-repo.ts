@@ -15,7 +15,7 @@ export function helmRepoRouter(registry: ChartRegistry, policy: AccessPolicy, is
     route(async (req: Request, res: Response) => {
       const repo = checkRepo(String(req.params.repo ?? ''));
       if ((await authorize(req, res, policy, repo, 'read')) === false) return;
-      if (!isReady()) return sendError(res, 503, 'the index is still loading from storage');
+      if (!isReady()) return sendError(res, 'INDEX_LOADING', 'the index is still loading from storage');
       const idx = registry.index(repo);
       const rendered = idx.render();
       // Clients that ask for JSON (Chartroom's own) get it from /index.yaml too: large indexes parse far faster.
@@ -42,7 +42,7 @@ export function helmRepoRouter(registry: ChartRegistry, policy: AccessPolicy, is
     if ((await authorize(req, res, policy, repo, 'read')) === false) return;
     const file = String(req.params.file);
     const found = await registry.file(repo, file);
-    if (!found) return sendError(res, 404, `${file} not found`);
+    if (!found) return sendError(res, 'NOT_FOUND', `${file} not found`);
     res.setHeader('ETag', `"${found.etag}"`);
     if (req.headers['if-none-match'] === `"${found.etag}"`) return void res.status(304).end();
     res.type(file.endsWith('.prov') ? 'application/pgp-signature' : 'application/gzip');

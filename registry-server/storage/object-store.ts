@@ -1,3 +1,5 @@
+import { ChartroomError } from '../../core/errors.js';
+
 /** One stored object's metadata. */
 export interface ObjectInfo {
   key: string;
@@ -40,18 +42,18 @@ export interface ObjectStore {
   list(prefix: string, opts?: { cursor?: string; limit?: number }): Promise<ListPage>;
 }
 
-/** A conditional write lost: the key exists (create-only) or changed (if-match). */
-export class PreconditionFailed extends Error {
+/** A conditional write lost: the key exists (create-only) or changed (if-match). The registry handles it; never sent to a client. */
+export class PreconditionFailed extends ChartroomError {
   constructor(readonly key: string, message = `precondition failed for ${key}`) {
-    super(message);
+    super('STORAGE_CONFLICT', message);
     this.name = 'PreconditionFailed';
   }
 }
 
-/** Storage could not be reached or refused the request; the HTTP layer answers 503. */
-export class StorageUnavailable extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
-    super(message);
+/** Storage could not be reached or refused the request; the HTTP layer answers 503 (and logs the message, never sends it). */
+export class StorageUnavailable extends ChartroomError {
+  constructor(message: string, cause?: unknown) {
+    super('STORAGE_UNAVAILABLE', message, cause === undefined ? {} : { cause });
     this.name = 'StorageUnavailable';
   }
 }

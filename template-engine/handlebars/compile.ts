@@ -162,10 +162,247 @@ class Checker {
   }
 }
 
-function parseProblem(e: Error): CompileProblem {
+/** A block tag the scanner has seen open, as the author wrote it. */
+interface OpenTag {
+  /** The name a close must repeat (brackets of `[x]` segments removed). */
+  name: string;
+  /** `{{#if}}`, `{{^if}}`, `{{#*inline}}`, `{{#> name}}`, `{{{{raw}}}}`. */
+  shown: string;
+  /** The tag that closes it: `{{/if}}`, `{{{{/raw}}}}`. */
+  close: string;
+  /** Offset of its `{{` in the source. */
+  at: number;
+}
+
+type BlockProblemKind = 'unclosed' | 'nested' | 'mismatch' | 'stray' | 'raw' | 'comment';
+
+/** 1-based line and column of a source offset (lines end at `\n`, as in `lineOf`). */
+function positionOf(source: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+const RAW_CLOSE = /\{\{\{\{\/([^\s!"#%-,\.\/;->@\[-\^`\{-~]+)(?=[=}\s\/.])\}\}\}\}/y;
+const COMMENT_END = /--~?\}\}/g;
+/** `{{^}}`: the `else` of a block, not an inverted block. */
+const INVERSE = /\^\s*~?\}\}/y;
+
+function isInverse(s: string, at: number): boolean {
+  INVERSE.lastIndex = at;
+  return INVERSE.test(s);
+}
+
+/**
+ * Reads a block name (a path, maybe with `[...]` segments) at `i`, after any blanks. Undefined when there is
+ * none or a bracket is never closed.
+ */
+function readName(s: string, i: number): { name: string; end: number } | undefined {
+  while (i < s.length && /\s/.test(s[i])) i++;
+  let name = '';
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '[') {
+      let j = i + 1;
+      while (j < s.length && s[j] !== ']') j += s[j] === '\\' && s[j + 1] === ']' ? 2 : 1;
+      if (j >= s.length) return undefined;
+      name += s.slice(i + 1, j);
+      i = j + 1;
+      continue;
+    }
+    if (/[\s}~()|=]/.test(c)) break;
+    name += c;
+    i++;
+  }
+  return name ? { name, end: i } : undefined;
+}
+
+/**
+ * The offset just past the `}}` that ends the mustache whose inside starts at `i`, skipping string and
+ * `[...]` literals as the lexer does. Undefined when there is none or another `{{` comes first (the parser
+ * fails there for another reason).
+ */
+function mustacheEnd(s: string, i: number): number | undefined {
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"' || c === "'" || c === '[') {
+      const endCh = c === '[' ? ']' : c;
+      let j = i + 1;
+      while (j < s.length && s[j] !== endCh) j += s[j] === '\\' && s[j + 1] === endCh ? 2 : 1;
+      if (j >= s.length) return undefined;
+      i = j + 1;
+    } else if (c === '}' && s[i + 1] === '}') return i + 2;
+    else if (c === '{' && s[i + 1] === '{') return undefined;
+    else i++;
+  }
+  return undefined;
+}
+
+/**
+ * Finds the first unbalanced block tag of a template that failed to parse, in one pass over the text: blocks
+ * left open, closes that do not match, closes with nothing open, raw blocks and comments never ended.
+ * Undefined when the tags balance or the text is too broken to tell.
+ */
+function blockProblem(s: string): { kind: BlockProblemKind; problem: CompileProblem; openLine?: number } | undefined {
+  const stack: OpenTag[] = [];
+  const pos = (offset: number) => positionOf(s, offset);
+  const where = (offset: number) => {
+    const p = pos(offset);
+    return `line ${p.line}, column ${p.column}`;
+  };
+  const report = (kind: BlockProblemKind, offset: number, message: string, hint: string, open?: OpenTag) => {
+    const p = pos(offset);
+    return { kind, problem: new CompileProblem(message, p.line, p.column, hint), openLine: open ? pos(open.at).line : undefined };
+  };
+  let i = 0;
+  for (;;) {
+    const j = s.indexOf('{{', i);
+    if (j < 0) break;
+    // `\{{` is literal text (but `\\{{` is a backslash and a mustache).
+    if (j > 0 && s[j - 1] === '\\' && s[j - 2] !== '\\') {
+      i = j + 2;
+      continue;
+    }
+    if (s.startsWith('{{{{', j)) {
+      if (s[j + 4] === '/') return undefined;
+      const n = readName(s, j + 4);
+      if (!n) return undefined;
+      const e = mustacheEnd(s, n.end);
+      if (e === undefined || !s.startsWith('}}', e)) return undefined;
+      const open: OpenTag = { name: n.name, shown: `{{{{${n.name}}}}}`, close: `{{{{/${n.name}}}}}`, at: j };
+      // The lexer counts nested raw openings; the close that brings the count to zero ends the block.
+      let depth = 1;
+      let p = e + 2;
+      while (depth > 0) {
+        const q = s.indexOf('{{{{', p);
+        if (q < 0) return report('raw', j, `unclosed ${open.shown} block: it opens here and has no ${open.close}`, `close it with ${open.close}`, open);
+        if (s[q + 4] !== '/') {
+          depth++;
+          p = q + 4;
+          continue;
+        }
+        RAW_CLOSE.lastIndex = q;
+        const m = RAW_CLOSE.exec(s);
+        if (!m) {
+          p = q + 4;
+          continue;
+        }
+        p = q + m[0].length;
+        if (--depth === 0 && m[1] !== n.name) {
+          return report('mismatch', q, `{{{{/${m[1]}}}}} does not match the open ${open.shown} block (${where(j)})`, `close it with ${open.close}`, open);
+        }
+      }
+      i = p;
+      continue;
+    }
+    let k = j + 2;
+    if (s[k] === '~') k++;
+    if (s.startsWith('!--', k)) {
+      COMMENT_END.lastIndex = j;
+      const m = COMMENT_END.exec(s);
+      if (!m) return report('comment', j, 'unclosed comment: {{!-- opens here and has no --}}', 'end it with --}}');
+      i = m.index + m[0].length;
+      continue;
+    }
+    if (s[k] === '!') {
+      const e = s.indexOf('}}', k);
+      if (e < 0) return undefined;
+      i = e + 2;
+      continue;
+    }
+    const c = s[k];
+    let tag: 'open' | 'close' | undefined;
+    let shown = '';
+    if (c === '#') {
+      k++;
+      shown = '#';
+      if (s[k] === '*' || s[k] === '>') shown += s[k++] === '>' ? '> ' : '*';
+      tag = 'open';
+    } else if (c === '^' && !isInverse(s, k)) {
+      k++;
+      shown = '^';
+      tag = 'open';
+    } else if (c === '/') {
+      k++;
+      tag = 'close';
+    }
+    if (tag) {
+      const n = readName(s, k);
+      if (!n) return undefined;
+      k = n.end;
+      const name = n.name;
+      if (tag === 'open') stack.push({ name, shown: `{{${shown}${name}}}`, close: `{{/${name}}}`, at: j });
+      else {
+        const closeTag = `{{/${name}}}`;
+        const top = stack[stack.length - 1];
+        if (!top) return report('stray', j, `${closeTag} closes no open block`, `no {{#${name}}} is open here: remove it, or open the block with {{#${name} …}}`);
+        if (top.name === name) stack.pop();
+        else {
+          let outer: OpenTag | undefined;
+          for (let x = stack.length - 2; x >= 0 && !outer; x--) if (stack[x].name === name) outer = stack[x];
+          if (outer) {
+            const closeAt = pos(j);
+            return report(
+              'nested',
+              top.at,
+              `unclosed ${top.shown} block: it opens here and has no ${top.close} before the ${closeTag} at ${where(j)}`,
+              `close it with ${top.close} before line ${closeAt.line}; that ${closeTag} closes the ${outer.shown} at ${where(outer.at)}`,
+              top,
+            );
+          }
+          return report('mismatch', j, `${closeTag} does not match the open ${top.shown} block (${where(top.at)})`, `close the ${top.shown} with ${top.close}; no {{#${name}}} is open here`, top);
+        }
+      }
+    }
+    const e = mustacheEnd(s, k);
+    if (e === undefined) return undefined;
+    i = e;
+  }
+  const top = stack[stack.length - 1];
+  if (!top) return undefined;
+  const others = stack.slice(-4, -1).reverse().map((o) => `${o.shown} at ${where(o.at)}`);
+  if (stack.length > 4) others.push(`${stack.length - 4} more`);
+  return report(
+    'unclosed',
+    top.at,
+    `unclosed ${top.shown} block: it opens here and has no ${top.close}`,
+    `close it with ${top.close}${others.length ? ` (also left open: ${others.join(', ')})` : ''}`,
+    top,
+  );
+}
+
+/**
+ * The first unbalanced block tag of a template (an unclosed or mismatched block, a close with nothing open, an
+ * unended raw block or comment), found in one linear pass; undefined when the tags balance or cannot be told.
+ */
+export function findUnbalancedBlock(source: string): CompileProblem | undefined {
+  return blockProblem(source)?.problem;
+}
+
+function parseProblem(e: Error, source: string): CompileProblem {
   const ex = e as Error & { lineNumber?: number; column?: number; hash?: { loc?: { first_line: number; first_column: number } } };
   const line = ex.hash?.loc?.first_line ?? ex.lineNumber ?? Number(/line (\d+)/.exec(e.message)?.[1] ?? 1);
   const column = (ex.hash?.loc?.first_column ?? ex.column ?? 0) + 1;
+  // Unbalanced block tags make the parser fail far from the mistake (at the end of the file, or at the
+  // opening of the block a close does not match): scan the text for the tag at fault instead.
+  const kinds: BlockProblemKind[] | undefined = /got 'EOF'/.test(e.message)
+    ? ['unclosed']
+    : / doesn't match /.test(e.message)
+      ? ['nested', 'mismatch']
+      : /got 'OPEN_ENDBLOCK'/.test(e.message)
+        ? ['stray']
+        : /^Lexical error/.test(e.message)
+          ? ['raw', 'comment']
+          : undefined;
+  if (kinds) {
+    const found = blockProblem(source);
+    // For a close that does not match, the parser names the line of the open block: the scan must agree.
+    if (found && kinds.includes(found.kind) && (found.openLine === undefined || !/ doesn't match /.test(e.message) || found.openLine === line)) return found.problem;
+  }
   const lines = e.message.split('\n');
   const expecting = lines.find((l) => l.startsWith('Expecting') || l.startsWith('Expected'));
   let message = lines[0].replace(/^Parse error on line \d+:?/, 'syntax error').replace(/ - \d+:\d+$/, '');
@@ -203,7 +440,7 @@ function parseCached(source: string, cache: EngineCache | undefined): Program {
   try {
     ast = parse(source, { ignoreStandalone: true });
   } catch (e) {
-    throw parseProblem(e as Error);
+    throw parseProblem(e as Error, source);
   }
   cache?.write('templates', key, JSON.stringify(ast, compactNode));
   return ast;

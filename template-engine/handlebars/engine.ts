@@ -15,6 +15,12 @@ export interface RenderEnvironment {
   define(defines: NamedTemplate[]): void;
   /** Renders a template; errors come out as ChartroomError naming file, line and column. */
   run(template: Template, ctx: unknown, chart?: string): string;
+  /**
+   * Renders exactly like `run`, and also gives for each output line (`sourceLines[i]` is output line `i + 1`)
+   * the 1-based line of `template.source` that wrote its start; what an `include` or `tpl` writes maps to the
+   * line of the call. Slower than `run`: for explaining errors in the output, such as invalid YAML.
+   */
+  trace(template: Template, ctx: unknown, chart?: string): { output: string; sourceLines: number[] };
 }
 
 const HELPER_NAMES = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
@@ -107,6 +113,14 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
       depth = 0;
       try {
         return interpreter.render(template, ctx);
+      } catch (e) {
+        throw toChartroomError(e, chart);
+      }
+    },
+    trace(template, ctx, chart) {
+      depth = 0;
+      try {
+        return interpreter.trace(template, ctx);
       } catch (e) {
         throw toChartroomError(e, chart);
       }

@@ -42,9 +42,88 @@ function siteOf(loc: SourceLocation | undefined): { line: number; column: number
   return loc ? { line: loc.start.line, column: loc.start.column + 1 } : { line: 0, column: 0 };
 }
 
+/** What `Interpreter.trace` returns: the output and, for each output line, the source line that wrote its start. */
+export interface TracedOutput {
+  output: string;
+  /** `sourceLines[i]` is the 1-based line of the template source that wrote the start of output line `i + 1`. */
+  sourceLines: number[];
+}
+
+/**
+ * Collects the output of a traced render with, for each output line, the template line that wrote its first
+ * character. Text copied from the template keeps its own lines; anything else maps to its statement's line.
+ */
+class LineTrace {
+  private out = '';
+  private readonly lines: number[] = [];
+  /** The next character written starts an output line. */
+  private pending = true;
+  /** The line an output line that ends the output with no character maps to. */
+  private nextLine = 1;
+  private lineStarts: number[] | undefined;
+
+  constructor(private readonly source: string) {}
+
+  /** Appends text whose first character `line` wrote; when `copied`, each newline in it moves to the next source line. */
+  add(text: string, line: number, copied: boolean): void {
+    if (text === '') return;
+    this.out += text;
+    let l = line;
+    if (this.pending) {
+      this.lines.push(l);
+      this.pending = false;
+    }
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (copied) l++;
+      if (i + 1 < text.length) this.lines.push(l);
+      else {
+        this.pending = true;
+        this.nextLine = l;
+      }
+    }
+  }
+
+  /**
+   * Appends template text. Its location is that of the text before `~` stripped it, so the stripped blanks
+   * (and their newlines) are skipped in the source to find the line of its first character.
+   */
+  content(c: ContentStatement, fallback: number): void {
+    const value = c.value;
+    if (value === '') return;
+    const start = c.loc?.start;
+    if (!start) return this.add(value, fallback, true);
+    let line = start.line;
+    if (!/\s/.test(value[0])) {
+      const src = this.source;
+      let o = this.offset(start.line, start.column);
+      while (o < src.length && /\s/.test(src[o])) {
+        if (src[o] === '\n') line++;
+        o++;
+      }
+    }
+    this.add(value, line, true);
+  }
+
+  private offset(line: number, column: number): number {
+    if (!this.lineStarts) {
+      const starts = [0];
+      for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    return (this.lineStarts[line - 1] ?? this.source.length) + column;
+  }
+
+  finish(): TracedOutput {
+    if (this.pending) this.lines.push(this.nextLine);
+    return { output: this.out, sourceLines: this.lines };
+  }
+}
+
 /** Evaluates parsed Handlebars templates with Go-template semantics, without generating code. */
 export class Interpreter {
   private current: Template | undefined;
+  /** Set only while `trace` walks its template (never inside the templates it includes). */
+  private tracer: LineTrace | undefined;
 
   constructor(
     private readonly helpers: Record<string, Helper>,
@@ -54,7 +133,9 @@ export class Interpreter {
   /** Renders a template with `ctx` as `this` and `@root`. */
   render(t: Template, ctx: unknown): string {
     const previous = this.current;
+    const tracer = this.tracer;
     this.current = t;
+    this.tracer = undefined;
     try {
       const frame: Frame = { ctx, up: undefined, locals: undefined, lexical: undefined, data: { root: ctx } };
       return this.program(t.program, frame);
@@ -62,6 +143,29 @@ export class Interpreter {
       throw this.locate(e, undefined);
     } finally {
       this.current = previous;
+      this.tracer = tracer;
+    }
+  }
+
+  /**
+   * Renders like `render`, and tells for each output line which line of `t.source` wrote its start. What an
+   * `include` or `tpl` writes maps to the line of the call. Slower than `render`: for explaining errors.
+   */
+  trace(t: Template, ctx: unknown): TracedOutput {
+    const previous = this.current;
+    const tracer = this.tracer;
+    const lines = new LineTrace(t.source);
+    this.current = t;
+    this.tracer = lines;
+    try {
+      const frame: Frame = { ctx, up: undefined, locals: undefined, lexical: undefined, data: { root: ctx } };
+      this.program(t.program, frame);
+      return lines.finish();
+    } catch (e) {
+      throw this.locate(e, undefined);
+    } finally {
+      this.current = previous;
+      this.tracer = tracer;
     }
   }
 
@@ -93,9 +197,24 @@ export class Interpreter {
   }
 
   private program(p: Program, f: Frame): string {
+    if (this.tracer !== undefined) return this.tracedProgram(p, f, this.tracer);
     let out = '';
     for (const s of p.body) out += this.statement(s, f);
     return out;
+  }
+
+  /**
+   * `program` while tracing: output goes to the tracer with its source lines, and '' is returned. Blocks only
+   * ever return what their programs return, so the nested programs of a block trace their own output.
+   */
+  private tracedProgram(p: Program, f: Frame, t: LineTrace): string {
+    let line = p.loc?.start.line ?? 1;
+    for (const s of p.body) {
+      if (s.loc) line = s.loc.start.line;
+      if (s.type === 'ContentStatement') t.content(s as ContentStatement, line);
+      else t.add(this.statement(s, f), line, false);
+    }
+    return '';
   }
 
   private statement(s: Statement, f: Frame): string {

@@ -6,6 +6,7 @@ import { chartCli } from '../support/cli.js';
 import { helm } from '../support/helm.js';
 import { chartYaml, writeChart } from '../support/charts.js';
 import { tempDir } from '../support/tmp.js';
+import { waitFor } from '../support/wait.js';
 import { readChartArchive } from '../../core/chart/archive.js';
 
 const tmp = tempDir();
@@ -104,7 +105,8 @@ describe('chart package', () => {
     const a = join(tmp.dir, 'a');
     const b = join(tmp.dir, 'b');
     await chartCli(['package', dir, '-d', a]);
-    await new Promise((r) => setTimeout(r, 1100));
+    const second = Math.floor(Date.now() / 1000); // tar mtimes have whole-second resolution: package again in a later second
+    await waitFor(() => Math.floor(Date.now() / 1000) > second, { timeoutMs: 5_000, intervalMs: 20, what: 'the clock to reach the next second' });
     await chartCli(['package', dir, '-d', b]);
     expect(sha(join(a, 'pkg-0.1.0.tgz'))).toBe(sha(join(b, 'pkg-0.1.0.tgz')));
     const c = join(tmp.dir, 'c');

@@ -114,21 +114,19 @@ describe('template syntax cache', () => {
     const { mkdtempSync, readdirSync, writeFileSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
+    const { DiskCache } = await import('../../core/cache.js');
     const dir = mkdtempSync(join(tmpdir(), 'chartroom-cache-'));
-    const before = process.env.CHARTROOM_CACHE_DIR;
-    process.env.CHARTROOM_CACHE_DIR = dir;
+    const cache = new DiskCache(dir);
     try {
       const src = 'a: {{upper Values.name}}\n{{#range Values.list}}- {{this}}\n{{/range}}';
-      const first = renderString(src, ctx);
+      const first = renderString(src, ctx, { cache });
       const shard = readdirSync(join(dir, 'templates'))[0];
       const [entry] = readdirSync(join(dir, 'templates', shard));
-      expect(renderString(src, ctx)).toBe(first);
+      expect(renderString(src, ctx, { cache })).toBe(first);
       writeFileSync(join(dir, 'templates', shard, entry), '{"type":"Prog');
-      expect(renderString(src, ctx)).toBe(first);
+      expect(renderString(src, ctx, { cache })).toBe(first);
       expect(first).toBe('a: WEB\n- a\n- b\n');
     } finally {
-      if (before === undefined) delete process.env.CHARTROOM_CACHE_DIR;
-      else process.env.CHARTROOM_CACHE_DIR = before;
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { packageChart } from '../../core/actions/package.js';
+import { contextIn } from '../support/context.js';
 import type { RunningRegistry } from '../../registry-server/server.js';
 import { helm } from '../support/helm.js';
 import { basic, startTestRegistry } from '../support/registry.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   secure = await startTestRegistry({ storageDir: join(tmp.dir, 'secure'), htpasswd: join(tmp.dir, 'htpasswd'), requireAuthForReads: true });
   const pk = join(tmp.dir, 'pk');
   for (const v of ['0.1.0', '0.1.5', '0.2.0', '1.0.0-rc.1', '1.0.0']) {
-    const p = packageChart({ path: 'charts/webapp', destination: pk, version: v });
+    const p = packageChart(contextIn(tmp.dir), { path: 'charts/webapp', destination: pk, version: v });
     await upload(open, p.file);
     await upload(secure, p.file);
   }

@@ -120,7 +120,8 @@ describe('replicas on one bucket', () => {
     const statuses = await Promise.all(inflight);
     const acknowledged = charts.filter((_, i) => statuses[i] === 201).length;
     expect(statuses.filter((s) => s === -1).length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The surviving replica lists every acknowledged publish once its periodic sync (1 s) has run.
+    await waitFor(async () => { const idx = await index(a); return statuses.every((s, i) => s !== 201 || (idx[`crash${i}`] ?? []).some((e) => e.version === '2.0.0')); }, 10_000, 'replica a to list every acknowledged publish');
     const fresh = await replica();
     for (const r of [a, fresh]) {
       const n = await consistent(r);

@@ -5,6 +5,7 @@ import { packagedChart } from '../support/packaged.js';
 import { startTestRegistry } from '../support/registry.js';
 import { freshBucket, s3Settings } from '../support/s3.js';
 import { tempDir } from '../support/tmp.js';
+import { waitFor } from '../support/wait.js';
 
 /** A TCP proxy to the S3 server that the test can cut and restore, as an outage would. */
 class Outage {
@@ -70,15 +71,14 @@ describe('storage faults', () => {
     expect(get.status).toBe(503);
     // The index is served from memory all along.
     expect((await fetch(`${reg.url}/index.yaml`)).status).toBe(200);
-    await new Promise((res) => setTimeout(res, 1500));
+    // Several periodic syncs (every 0.5 s) must have failed before "logs it once" means anything.
+    const failedSyncs = async () => Number(/^chartroom_storage_errors_total\{operation="sync"\} (\d+)$/m.exec(await (await fetch(`${reg.url}/metrics`)).text())?.[1] ?? 0);
+    await waitFor(async () => (await failedSyncs()) >= 3, { timeoutMs: 15_000, intervalMs: 100, what: 'three failed index syncs while storage is down' });
     const syncErrors = reg.logs.filter((l) => l.includes('cannot sync the index with storage'));
     expect(syncErrors).toHaveLength(1);
     await outage.up();
     let status = 0;
-    for (let i = 0; i < 50 && status !== 201; i++) {
-      status = (await publish(packagedChart(tmp.dir, 'after', '1.0.0').data)).status;
-      if (status !== 201) await new Promise((res) => setTimeout(res, 200));
-    }
+    await waitFor(async () => (status = (await publish(packagedChart(tmp.dir, 'after', '1.0.0').data)).status) === 201, { timeoutMs: 10_000, intervalMs: 200, what: 'a publish to succeed once storage is back' });
     expect(status).toBe(201);
     expect((await fetch(`${reg.url}/charts/before-1.0.0.tgz`)).status).toBe(200);
     // A publish that failed while storage was down left nothing behind.

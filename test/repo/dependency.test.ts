@@ -3,6 +3,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { packageChart } from '../../core/actions/package.js';
+import { contextIn } from '../support/context.js';
 import type { RunningRegistry } from '../../registry-server/server.js';
 import { chartCli } from '../support/cli.js';
 import { helm } from '../support/helm.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   for (const [name] of DEPS) {
     for (const v of VERSIONS) {
       const dir = writeChart(join(src, `${name}-${v}`), name, { 'Chart.yaml': `apiVersion: v2\nname: ${name}\nversion: ${v}\n`, 'templates/a.yaml': 'a: 1\n' });
-      const p = packageChart({ path: dir, destination: join(tmp.dir, 'pk') });
+      const p = packageChart(contextIn(tmp.dir), { path: dir, destination: join(tmp.dir, 'pk') });
       const res = await fetch(`${reg.url}/api/charts`, { method: 'POST', body: new Uint8Array(readFileSync(p.file)) });
       expect(res.status).toBe(201);
     }
@@ -111,7 +112,7 @@ describe('chart dependency', () => {
     expect(lockVersions(dir)).toEqual(['alpha@1.0.1', 'locallib@3.1.4']);
     // A newer 1.0.x appears; --keep-locked keeps 1.0.1, a plain update moves on.
     const newer = writeChart(join(tmp.dir, 'newer'), 'alpha', { 'Chart.yaml': 'apiVersion: v2\nname: alpha\nversion: 1.0.7\n' });
-    const p = packageChart({ path: newer, destination: join(tmp.dir, 'pk2') });
+    const p = packageChart(contextIn(tmp.dir), { path: newer, destination: join(tmp.dir, 'pk2') });
     expect((await fetch(`${reg.url}/api/charts`, { method: 'POST', body: new Uint8Array(readFileSync(p.file)) })).status).toBe(201);
     expect((await cli(['dependency', 'update', dir, '--keep-locked'])).code).toBe(0);
     expect(lockVersions(dir)).toEqual(['alpha@1.0.1', 'locallib@3.1.4']);

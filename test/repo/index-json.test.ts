@@ -39,12 +39,13 @@ describe('global folders', () => {
 describe('chart repo index --merge', () => {
   it('keeps the entries of the old index and adds the new archives with the given URL', async () => {
     const { packageChart } = await import('../../core/actions/package.js');
+    const { contextIn } = await import('../support/context.js');
     const { writeChart } = await import('../support/charts.js');
     const { readFileSync } = await import('node:fs');
     const { parse } = await import('yaml');
     const src = writeChart(tmp.dir, 'merged', { 'Chart.yaml': 'apiVersion: v2\nname: merged\nversion: 1.0.0\n' });
-    packageChart({ path: src, destination: join(tmp.dir, 'a') });
-    packageChart({ path: src, destination: join(tmp.dir, 'b'), version: '2.0.0' });
+    packageChart(contextIn(tmp.dir), { path: src, destination: join(tmp.dir, 'a') });
+    packageChart(contextIn(tmp.dir), { path: src, destination: join(tmp.dir, 'b'), version: '2.0.0' });
     expect((await chartCli(['repo', 'index', join(tmp.dir, 'a'), '--url', 'https://old.example.com'])).code).toBe(0);
     const r = await chartCli(['repo', 'index', join(tmp.dir, 'b'), '--url', 'https://new.example.com/', '--merge', join(tmp.dir, 'a', 'index.yaml')]);
     expect(r.stdout).toMatch(/1 charts, 2 versions/);

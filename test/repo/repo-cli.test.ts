@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { packageChart } from '../../core/actions/package.js';
+import { contextIn } from '../support/context.js';
 import type { RunningRegistry } from '../../registry-server/server.js';
 import { chartCli } from '../support/cli.js';
 import { helm } from '../support/helm.js';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   reg = await startTestRegistry({ storageDir: join(tmp.dir, 'reg'), htpasswd: join(tmp.dir, 'htpasswd') });
   secure = await startTestRegistry({ storageDir: join(tmp.dir, 'secure'), htpasswd: join(tmp.dir, 'htpasswd'), requireAuthForReads: true });
   for (const v of ['0.1.0', '0.2.0', '1.0.0-rc.1']) {
-    const p = packageChart({ path: 'charts/webapp', destination: join(tmp.dir, 'pk'), version: v });
+    const p = packageChart(contextIn(tmp.dir), { path: 'charts/webapp', destination: join(tmp.dir, 'pk'), version: v });
     for (const r of [reg, secure]) {
       const res = await fetch(`${r.url}/api/charts`, { method: 'POST', body: new Uint8Array(readFileSync(p.file)), headers: { Authorization: basic('ci', 'very-secret-pw') } });
       expect(res.status).toBe(201);

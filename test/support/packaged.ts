@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageChart } from '../../core/actions/package.js';
+import { contextIn } from './context.js';
 import { writeChart } from './charts.js';
 
 /** Writes and packages a small chart; returns the archive bytes and file name. */
@@ -11,6 +12,6 @@ export function packagedChart(root: string, name: string, version: string, extra
     'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{Release.Name}}\n',
     ...extra,
   });
-  const out = packageChart({ path: dir, destination: join(root, 'packages') });
+  const out = packageChart(contextIn(root), { path: dir, destination: join(root, 'packages') });
   return { data: readFileSync(out.file), file: `${name}-${version}.tgz` };
 }

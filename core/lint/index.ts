@@ -1,0 +1,47 @@
+import { basename } from 'node:path';
+import type { Chart } from '../chart/model.js';
+import { DEFAULT_KUBE_VERSION } from '../kube/capabilities.js';
+import type { RenderOptions } from '../render/pipeline.js';
+import { lintChartfile } from './rules/chartfile.js';
+import { lintValuesAndTemplates } from './rules/templates.js';
+import { fromError, type LintMessage } from './types.js';
+
+export type { LintMessage, Severity } from './types.js';
+export { lintManifest } from './rules/kubernetes.js';
+
+export interface LintChartResult {
+  chart: string;
+  path: string;
+  messages: LintMessage[];
+  /** True when the chart has errors (or, with --strict, warnings). */
+  failed: boolean;
+}
+
+/** Runs every rule family on one chart; templates are rendered only when Chart.yaml and charts/ are sound. */
+export async function lintChart(load: () => Chart, path: string, opts: RenderOptions): Promise<LintChartResult> {
+  let chart: Chart;
+  try {
+    chart = load();
+  } catch (e) {
+    return { chart: basename(path), path, messages: [fromError(e)], failed: true };
+  }
+  const messages = lintChartfile(chart, path, opts.kubeVersion ?? DEFAULT_KUBE_VERSION);
+  if (!messages.some((m) => m.severity === 'error')) messages.push(...(await lintValuesAndTemplates(chart, opts)));
+  const failed = messages.some((m) => m.severity === 'error' || (opts.strict && m.severity === 'warning'));
+  return { chart: chart.metadata.name, path, messages, failed };
+}
+
+/** Lint results as Helm prints them. */
+export function formatLint(result: { charts: LintChartResult[]; failed: number }): string {
+  const lines: string[] = [];
+  for (const c of result.charts) {
+    lines.push(`==> Linting ${c.path}`);
+    for (const m of c.messages) {
+      const loc = m.file ? `${m.file}${m.line ? `:${m.line}${m.column ? `:${m.column}` : ''}` : ''}: ` : '';
+      lines.push(`[${m.severity.toUpperCase()}] ${loc}${m.message}`);
+    }
+    lines.push('');
+  }
+  lines.push(`${result.charts.length} chart(s) linted, ${result.failed} chart(s) failed`);
+  return lines.join('\n') + '\n';
+}
