@@ -41,24 +41,30 @@ export interface PackedChart {
  * Checks that every dependency Chart.yaml declares is in charts/ at a version its range accepts, by the one
  * dependency rule; throws naming each that is not, with what to do about it.
  */
-export function checkDependenciesPresent(chart: Chart, fix: string): void {
+export function checkDependenciesPresent(chart: Chart): void {
   const problems: string[] = [];
+  let wrongVersion = false;
   for (const [i, dep] of (chart.metadata.dependencies ?? []).entries()) {
     const named = chart.dependencies.filter((c) => c.metadata.name === dep.name);
     if (named.some((c) => satisfiesDependency(c.metadata.version, dep.version))) continue;
+    if (named.length) wrongVersion = true;
     const line = positionOf(chart.metadataYaml, ['dependencies', i])?.line ?? '?';
-    const why = named.length ? `: ${named.map((c) => explainUnsatisfied(c.metadata.version, dep.version ?? '')).join('; ')}` : ' is missing from charts/';
+    const why = named.length ? `: charts/ has ${named.map((c) => explainUnsatisfied(c.metadata.version, dep.version ?? '')).join('; ')}` : ' is missing from charts/';
     problems.push(`${dep.name}${dep.version ? ` ${dep.version}` : ''} (Chart.yaml line ${line})${why}`);
   }
   if (problems.length) {
-    throw new ChartroomError('DEPENDENCY_MISSING', `dependencies declared in Chart.yaml are not satisfied by charts/: ${problems.join(', ')}`, { file: chart.metadataFile, field: 'dependencies', hint: fix });
+    throw new ChartroomError(wrongVersion ? 'DEPENDENCY_VERSION' : 'DEPENDENCY_MISSING', `dependencies declared in Chart.yaml are not satisfied by charts/: ${problems.join(', ')}`, {
+      file: chart.metadataFile,
+      field: 'dependencies',
+      hint: wrongVersion ? 'change the range in Chart.yaml, or put a version it accepts in charts/ (chart dependency update)' : 'run `chart dependency build` (or `update`) first',
+    });
   }
 }
 
 /** Packs a loaded chart folder into archive bytes, as Helm lays them out; reproducible for the same files and epoch. */
 export function packChart(chart: Chart, opts: PackOptions = {}): PackedChart {
   const md = chart.metadata;
-  checkDependenciesPresent(chart, 'run `chart dependency build` (or `update`) first, or change the range in Chart.yaml');
+  checkDependenciesPresent(chart);
   let files = chart.raw;
   let version = md.version;
   if (opts.version !== undefined || opts.appVersion !== undefined) {

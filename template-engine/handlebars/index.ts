@@ -60,7 +60,14 @@ export const handlebarsEngine: TemplateEngine = {
         const ctx = { ...p.root, Template: { Name: c.path, BasePath: `${p.unit.prefix}/templates` } };
         const content = env.run(c.compiled.main, ctx, p.unit.chart.metadata.name);
         if (isNotes) notes = content;
-        else templates.push({ path: c.path, content, file: c.compiled.main.file, chart: p.unit.chart });
+        else {
+          const main = c.compiled.main;
+          const chartName = p.unit.chart.metadata.name;
+          let lines: number[] | undefined;
+          // Worked out only when a message needs it: renders this template once more, tracing lines.
+          const sourceLine = (outputLine: number) => (lines ??= env.trace(main, ctx, chartName).sourceLines)[outputLine - 1];
+          templates.push({ path: c.path, content, file: main.file, chart: p.unit.chart, source: main.source, sourceLine });
+        }
       }
     }
     return { templates, notes };
