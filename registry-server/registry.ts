@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
 import { ChartroomError, hasCode } from '../core/errors.js';
 import { loadChartArchive } from '../core/chart/loader.js';
 import { DEFAULT_LIMITS } from '../core/chart/archive.js';
@@ -120,31 +121,27 @@ export class ChartRegistry {
       if (this.known.get(o.key)?.etag !== o.etag) toRead.push({ key: o.key, etag: o.etag });
     }
     let added = 0;
-    const concurrency = this.opts.concurrency ?? 32;
-    let next = 0;
-    const worker = async () => {
-      while (next < toRead.length) {
-        const item = toRead[next++];
-        const obj = await this.store.get(item.key);
-        if (!obj) continue;
-        const parsed = parseMetaKey(item.key)!;
-        let entry: IndexEntry;
-        try {
-          entry = JSON.parse(obj.body.toString('utf8')) as IndexEntry;
-        } catch {
-          this.opts.onWarning?.('unreadable index entry in storage; skipped', { key: item.key });
-          continue;
-        }
-        if (entry.name !== parsed.name || entry.version !== parsed.version) {
-          this.opts.onWarning?.('index entry does not match its key; skipped', { key: item.key });
-          continue;
-        }
-        this.index(parsed.repo).set(entry);
-        this.known.set(item.key, { etag: obj.etag, since: Date.now() });
-        added++;
+    const limit = pLimit(this.opts.concurrency ?? 32);
+    const readOne = async (item: { key: string }) => {
+      const obj = await this.store.get(item.key);
+      if (!obj) return;
+      const parsed = parseMetaKey(item.key)!;
+      let entry: IndexEntry;
+      try {
+        entry = JSON.parse(obj.body.toString('utf8')) as IndexEntry;
+      } catch {
+        this.opts.onWarning?.('unreadable index entry in storage; skipped', { key: item.key });
+        return;
       }
+      if (entry.name !== parsed.name || entry.version !== parsed.version) {
+        this.opts.onWarning?.('index entry does not match its key; skipped', { key: item.key });
+        return;
+      }
+      this.index(parsed.repo).set(entry);
+      this.known.set(item.key, { etag: obj.etag, since: Date.now() });
+      added++;
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, toRead.length) }, worker));
+    await Promise.all(toRead.map((item) => limit(() => readOne(item))));
     let removed = 0;
     for (const [key, k] of this.known) {
       if (seen.has(key) || k.since >= started) continue;

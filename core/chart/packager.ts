@@ -49,11 +49,11 @@ export function checkDependenciesPresent(chart: Chart): void {
     if (named.some((c) => satisfiesDependency(c.metadata.version, dep.version))) continue;
     if (named.length) wrongVersion = true;
     const line = positionOf(chart.metadataYaml, ['dependencies', i])?.line ?? '?';
-    const why = named.length ? `: charts/ has ${named.map((c) => explainUnsatisfied(c.metadata.version, dep.version ?? '')).join('; ')}` : ' is missing from charts/';
+    const why = named.length ? `: charts/ has ${named.map((c) => explainUnsatisfied(c.metadata.version, dep.version ?? '')).join('; ')}` : '';
     problems.push(`${dep.name}${dep.version ? ` ${dep.version}` : ''} (Chart.yaml line ${line})${why}`);
   }
   if (problems.length) {
-    throw new ChartroomError(wrongVersion ? 'DEPENDENCY_VERSION' : 'DEPENDENCY_MISSING', `dependencies declared in Chart.yaml are not satisfied by charts/: ${problems.join(', ')}`, {
+    throw new ChartroomError(wrongVersion ? 'DEPENDENCY_VERSION' : 'DEPENDENCY_MISSING', `dependencies declared in Chart.yaml are ${wrongVersion ? 'not satisfied by' : 'missing from'} charts/: ${problems.join(', ')}`, {
       file: chart.metadataFile,
       field: 'dependencies',
       hint: wrongVersion ? 'change the range in Chart.yaml, or put a version it accepts in charts/ (chart dependency update)' : 'run `chart dependency build` (or `update`) first',

@@ -80,7 +80,7 @@ describe('chart template', () => {
     const bad = writeChart(tmp.dir, 'badyaml', { 'Chart.yaml': chartYaml('badyaml'), 'templates/a.yaml': 'a: 1\nb: {{Values.x}}\n  c: 2\n', 'values.yaml': 'x: "[oops"\n' });
     const r = await chartCli(['template', bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/badyaml\/templates\/a.yaml: template produced invalid YAML/);
+    expect(r.stderr).toMatch(/badyaml\/templates\/a.yaml:2: template produced invalid YAML/);
     expect(r.stderr).toMatch(/rendered output line \d/);
   });
 
