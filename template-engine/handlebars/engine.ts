@@ -49,9 +49,9 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
       const t = named.get(name);
       if (!t) {
         const guess = closest(name, named.keys());
-        const te = new TemplateError(`include: no template named "${name}"`);
-        te.hint = guess ? `did you mean "${guess}"?` : 'named templates are made with {{#define "name"}}...{{/define}} in a templates/_*.tpl file';
-        throw te;
+        throw new TemplateError(`include: no template named "${name}"`, {
+          hint: guess ? `did you mean "${guess}"?` : 'named templates are made with {{#define "name"}}...{{/define}} in a templates/_*.tpl file',
+        });
       }
       enter(`include "${name}"`);
       try {
@@ -67,9 +67,7 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
           c = compileTemplate(text, 'tpl string', HELPER_NAMES, settings.cache);
         } catch (e) {
           if (e instanceof CompileProblem) {
-            const te = new TemplateError(`tpl: ${e.message} (line ${e.line} of the string)`);
-            te.hint = e.hint;
-            throw te;
+            throw new TemplateError(`tpl: ${e.message} (line ${e.line} of the string)`, { hint: e.hint });
           }
           throw e;
         }
@@ -80,15 +78,12 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
       try {
         return interpreter.render(c.main, context);
       } catch (e) {
-        const te = e as TemplateError;
-        if (te.file === 'tpl string') {
+        if (e instanceof TemplateError && e.file === 'tpl string') {
+          // The string's own positions mean nothing in a file: say them in the message, and let the caller place it.
           const shown = JSON.stringify(text.length > 60 ? text.slice(0, 57) + '...' : text);
-          te.message = `tpl: ${te.message}${te.line ? ` (at line ${te.line}, column ${te.column} of the string ${shown})` : ''}`;
-          te.file = undefined;
-          te.line = undefined;
-          te.column = undefined;
+          throw e.with({ message: `tpl: ${e.message}${e.line ? ` (at line ${e.line}, column ${e.column} of the string ${shown})` : ''}`, file: undefined, source: undefined, line: undefined, column: undefined });
         }
-        throw te;
+        throw e;
       } finally {
         depth--;
       }

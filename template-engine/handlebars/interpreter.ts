@@ -7,14 +7,44 @@ import type { BlockStatement, ContentStatement, Expression, Hash, MustacheStatem
 
 
 /** A template error with the template it happened in and the includes it came through. */
-export class TemplateError extends Error {
+/** Where a template error happened and what to do about it; every field is given when the error is made. */
+export interface TemplateErrorDetails {
   file?: string;
   source?: string;
   line?: number;
   column?: number;
   hint?: string;
-  failure = false;
-  trace: { file: string; line: number; column: number }[] = [];
+  /** Raised by the template itself (`fail`, `required`), not by a mistake in it. */
+  failure?: boolean;
+  /** The include sites the error came through, innermost first. */
+  trace?: readonly { file: string; line: number; column: number }[];
+}
+
+export class TemplateError extends Error {
+  readonly file?: string;
+  readonly source?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly hint?: string;
+  readonly failure: boolean;
+  readonly trace: readonly { file: string; line: number; column: number }[];
+
+  constructor(message: string, details: TemplateErrorDetails = {}) {
+    super(message);
+    this.file = details.file;
+    this.source = details.source;
+    this.line = details.line;
+    this.column = details.column;
+    this.hint = details.hint;
+    this.failure = details.failure ?? false;
+    this.trace = details.trace ?? [];
+  }
+
+  /** The same error with other details (a new error: errors are never changed after they are made). */
+  with(changes: TemplateErrorDetails & { message?: string }): TemplateError {
+    const { message, ...rest } = changes;
+    return new TemplateError(message ?? this.message, { file: this.file, source: this.source, line: this.line, column: this.column, hint: this.hint, failure: this.failure, trace: this.trace, ...rest });
+  }
 }
 
 type Data = Record<string, unknown>;
@@ -171,29 +201,14 @@ export class Interpreter {
 
   /** Attaches the current file and position to an error that has none yet. */
   private locate(e: unknown, loc: SourceLocation | undefined): TemplateError {
-    let te: TemplateError;
-    if (e instanceof TemplateError) te = e;
-    else {
-      const err = e as Error;
-      te = new TemplateError(err?.message ?? String(e));
-      te.failure = e instanceof TemplateFailure;
-    }
-    if (te.file === undefined && this.current) {
-      te.file = this.current.file;
-      te.source = this.current.source;
-      if (loc) {
-        const s = siteOf(loc);
-        te.line = s.line;
-        te.column = s.column;
-      }
-    }
-    return te;
+    const te = e instanceof TemplateError ? e : new TemplateError((e as Error)?.message ?? String(e), { failure: e instanceof TemplateFailure });
+    if (te.file !== undefined || !this.current) return te;
+    const site = loc ? siteOf(loc) : undefined;
+    return te.with({ file: this.current.file, source: this.current.source, line: site?.line, column: site?.column });
   }
 
   private fail(message: string, loc: SourceLocation | undefined, hint?: string): never {
-    const te = new TemplateError(message);
-    te.hint = hint;
-    throw this.locate(te, loc);
+    throw this.locate(new TemplateError(message, { hint }), loc);
   }
 
   private program(p: Program, f: Frame): string {
@@ -351,11 +366,9 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof TemplateError && e.file !== undefined) {
         // Came out of an included template: remember where it was included from.
-        if (this.current) e.trace.push({ file: this.current.file, ...siteOf(loc) });
-        throw e;
+        throw this.current ? e.with({ trace: [...e.trace, { file: this.current.file, ...siteOf(loc) }] }) : e;
       }
-      const te = e instanceof TemplateError ? e : new TemplateError(e instanceof TemplateFailure ? (e as Error).message : `${name}: ${(e as Error)?.message ?? String(e)}`);
-      if (e instanceof TemplateFailure) te.failure = true;
+      const te = e instanceof TemplateError ? e : new TemplateError(e instanceof TemplateFailure ? (e as Error).message : `${name}: ${(e as Error)?.message ?? String(e)}`, { failure: e instanceof TemplateFailure });
       throw this.locate(te, loc);
     }
   }
