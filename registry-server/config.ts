@@ -24,6 +24,12 @@ export interface ServerConfig {
   logLevel: string;
   /** Publish the example charts from this folder at start (npm start). */
   publishExamples?: string;
+  /** Named repositories that exist from the start (others appear when something is published into them). */
+  repositories: string[];
+  /** Upload bytes the server holds at once, over all requests; past it, 503 with Retry-After. */
+  uploadBudgetBytes: number;
+  /** Failed logins per minute allowed from one client address, and for one user name, before 429. */
+  authFailuresPerMinute: number;
 }
 
 /** A configuration error: start-up stops with this one line. */
@@ -50,6 +56,9 @@ export const ENV_VARS: Record<string, string> = {
   maxUploadSize: 'CHARTROOM_MAX_UPLOAD_SIZE',
   syncInterval: 'CHARTROOM_SYNC_INTERVAL',
   logLevel: 'CHARTROOM_LOG_LEVEL',
+  repositories: 'CHARTROOM_REPOSITORIES',
+  uploadBudget: 'CHARTROOM_UPLOAD_BUDGET',
+  authFailuresPerMinute: 'CHARTROOM_AUTH_FAILURES_PER_MINUTE',
 };
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
@@ -96,6 +105,18 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
   const syncInterval = Number(str('syncInterval') ?? 2);
   if (!(syncInterval > 0 && syncInterval <= 3600)) throw new ConfigError(`--sync-interval: ${JSON.stringify(str('syncInterval'))} must be a number of seconds between 0 and 3600`);
   const logLevel = str('logLevel') ?? 'info';
+  const repositories = (str('repositories') ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of repositories) {
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(r)) throw new ConfigError(`--repositories: ${JSON.stringify(r)} is not a repository name (lowercase letters, digits, "-" and "_", at most 63)`);
+  }
+  const maxUploadBytes = parseSize(str('maxUploadSize') ?? '20MiB', '--max-upload-size');
+  const uploadBudgetBytes = parseSize(str('uploadBudget') ?? '256MiB', '--upload-budget');
+  if (uploadBudgetBytes < maxUploadBytes) throw new ConfigError(`--upload-budget (${uploadBudgetBytes} bytes) must be at least --max-upload-size (${maxUploadBytes} bytes)`);
+  const authFailuresPerMinute = Number(str('authFailuresPerMinute') ?? 30);
+  if (!Number.isInteger(authFailuresPerMinute) || authFailuresPerMinute < 1) throw new ConfigError(`--auth-failures-per-minute: ${JSON.stringify(str('authFailuresPerMinute'))} must be a whole number of at least 1`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not one of fatal, error, warn, info, debug, trace, silent`);
   return {
     port,
@@ -114,9 +135,12 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
     allowAnonymousWrite: bool(get('allowAnonymousWrite'), '--allow-anonymous-write'),
     allowOverwrite: bool(get('allowOverwrite'), '--allow-overwrite'),
     disableForceOverwrite: bool(get('disableForceOverwrite'), '--disable-force-overwrite'),
-    maxUploadBytes: parseSize(str('maxUploadSize') ?? '20MiB', '--max-upload-size'),
+    maxUploadBytes,
     syncInterval,
     logLevel,
     publishExamples: str('publishExamples'),
+    repositories,
+    uploadBudgetBytes,
+    authFailuresPerMinute,
   };
 }

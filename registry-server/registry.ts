@@ -20,6 +20,8 @@ export interface RegistryOptions {
   orphanAgeMs?: number;
   /** Parallel storage reads while loading the index. */
   concurrency?: number;
+  /** Named repositories that exist before anything is published into them. */
+  repositories?: string[];
   onWarning?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -65,15 +67,35 @@ export class ChartRegistry {
 
   constructor(private readonly opts: RegistryOptions) {
     this.store = opts.store;
+    this.indexes.set('', new RepositoryIndex());
+    for (const r of opts.repositories ?? []) this.index(checkRepo(r));
   }
 
-  /** The index of a repository ('' is the root repository). */
-  index(repo: string): RepositoryIndex {
+  /** The index of a repository, made when something is published into it (or it is configured). */
+  private index(repo: string): RepositoryIndex {
     let idx = this.indexes.get(repo);
     if (!idx) this.indexes.set(repo, (idx = new RepositoryIndex()));
     return idx;
   }
 
+  /**
+   * The index of an existing repository, for reads: the root repository ('') always exists; another exists
+   * once something was published into it or it is configured. Reads never create one: an unknown name is
+   * REPO_NOT_FOUND (404), so a typo in a URL does not look like an empty repository.
+   */
+  readIndex(repo: string): RepositoryIndex {
+    checkRepo(repo);
+    const idx = this.indexes.get(repo);
+    if (!idx) throw new ChartroomError('REPO_NOT_FOUND', `no repository named ${JSON.stringify(repo)}`, { hint: 'a repository exists once a chart is published into it, or when it is configured (--repositories)' });
+    return idx;
+  }
+
+  /** Whether a repository exists (see readIndex). */
+  hasRepository(repo: string): boolean {
+    return this.indexes.has(repo);
+  }
+
+  /** The existing repositories ('' first), sorted. */
   repositories(): string[] {
     return [...this.indexes.keys()].sort();
   }

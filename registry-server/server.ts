@@ -46,7 +46,7 @@ async function publishExamples(registry: ChartRegistry, dir: string, log: Logger
     const path = join(dir, name);
     if (!statSync(path).isDirectory()) continue;
     const packed = packChart(loadChartDir(path), { sourceDateEpoch });
-    if (registry.index('').get(packed.name, packed.version)) continue;
+    if (registry.readIndex('').get(packed.name, packed.version)) continue;
     try {
       await registry.publish('', packed.archive);
       log.info({ chart: packed.name, version: packed.version }, 'published example chart');
@@ -76,6 +76,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
     disableForceOverwrite: config.disableForceOverwrite,
     chartUrl: config.chartUrl,
     maxUploadBytes: config.maxUploadBytes,
+    repositories: config.repositories,
     onWarning: (message, details) => log.warn(details ?? {}, message),
   });
 

@@ -106,7 +106,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
   const list = route(async (req, res) => {
     const repo = repoOf(req);
     if ((await authorize(req, res, policy, repo, 'read')) === false) return;
-    const idx = registry.index(repo);
+    const idx = registry.readIndex(repo);
     const offset = Math.max(0, Number(req.query.offset ?? 0) || 0);
     const limit = req.query.limit !== undefined ? Math.max(0, Number(req.query.limit) || 0) : Infinity;
     const out: Record<string, unknown> = Object.create(null);
@@ -117,7 +117,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
   const versions = route(async (req, res) => {
     const repo = repoOf(req);
     if ((await authorize(req, res, policy, repo, 'read')) === false) return;
-    const all = registry.index(repo).versionsOf(String(req.params.name));
+    const all = registry.readIndex(repo).versionsOf(String(req.params.name));
     if (all.length === 0) return sendError(res, 'CHART_NOT_FOUND', 'chart not found');
     if (req.method === 'HEAD') return void res.status(200).end();
     res.json(all);
@@ -128,7 +128,7 @@ export function chartMuseumRouter(registry: ChartRegistry, policy: AccessPolicy,
     if ((await authorize(req, res, policy, repo, 'read')) === false) return;
     const name = String(req.params.name);
     const v = String(req.params.version);
-    const entry = v === 'latest' ? registry.index(repo).versionsOf(name)[0] : registry.index(repo).get(name, v);
+    const entry = v === 'latest' ? registry.readIndex(repo).versionsOf(name)[0] : registry.readIndex(repo).get(name, v);
     if (!entry) return sendError(res, 'CHART_NOT_FOUND', 'improper chart version or chart not found');
     if (req.method === 'HEAD') return void res.status(200).end();
     res.json(entry);

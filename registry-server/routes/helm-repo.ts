@@ -16,7 +16,7 @@ export function helmRepoRouter(registry: ChartRegistry, policy: AccessPolicy, is
       const repo = checkRepo(String(req.params.repo ?? ''));
       if ((await authorize(req, res, policy, repo, 'read')) === false) return;
       if (!isReady()) return sendError(res, 'INDEX_LOADING', 'the index is still loading from storage');
-      const idx = registry.index(repo);
+      const idx = registry.readIndex(repo);
       const rendered = idx.render();
       // Clients that ask for JSON (Chartroom's own) get it from /index.yaml too: large indexes parse far faster.
       const asJson = format === 'json' || /\bapplication\/json\b/.test(String(req.headers.accept ?? ''));

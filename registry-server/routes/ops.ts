@@ -10,7 +10,7 @@ const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '
 
 /** A plain page listing the root repository's charts, for people who open the registry in a browser. */
 function landingPage(registry: ChartRegistry): string {
-  const idx = registry.index('');
+  const idx = registry.readIndex('');
   const rows = idx
     .names()
     .map((n) => {
