@@ -147,6 +147,10 @@ export function parseChartMetadata(text: string, file: string): { metadata: Char
       if (!m || typeof m !== 'object' || typeof (m as Maintainer).name !== 'string' || !(m as Maintainer).name) {
         fail(`maintainers[${i}].name`, `Chart.yaml: maintainers[${i}] needs a name`, undefined, ['maintainers', i]);
       }
+      for (const f of ['email', 'url'] as const) {
+        const v = (m as Record<string, unknown>)[f];
+        if (v !== undefined && v !== null && typeof v !== 'string') fail(`maintainers[${i}].${f}`, `Chart.yaml: maintainers[${i}].${f} must be a string`, undefined, ['maintainers', i, f]);
+      }
       const email = (m as Maintainer).email;
       if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(String(email))) fail(`maintainers[${i}].email`, `Chart.yaml: maintainers[${i}].email ${JSON.stringify(email)} is not an email address`, undefined, ['maintainers', i, 'email']);
     });
@@ -172,6 +176,8 @@ export function parseChartMetadata(text: string, file: string): { metadata: Char
         fail(`dependencies[${i}].alias`, `Chart.yaml: dependency alias ${JSON.stringify(dep.alias)} is invalid`, 'an alias may hold letters, digits, "-" and "_"', at('alias'));
       }
       if (dep.tags !== undefined && dep.tags !== null && (!Array.isArray(dep.tags) || dep.tags.some((t) => typeof t !== 'string'))) fail(`dependencies[${i}].tags`, 'Chart.yaml: dependency tags must be a list of strings', undefined, at('tags'));
+      if (dep.repository !== undefined && dep.repository !== null && typeof dep.repository !== 'string') fail(`dependencies[${i}].repository`, 'Chart.yaml: a dependency repository must be a string', undefined, at('repository'));
+      if (dep.enabled !== undefined && dep.enabled !== null && typeof dep.enabled !== 'boolean') fail(`dependencies[${i}].enabled`, 'Chart.yaml: a dependency\'s enabled must be true or false', undefined, at('enabled'));
       if (dep.condition !== undefined && dep.condition !== null && typeof dep.condition !== 'string') fail(`dependencies[${i}].condition`, 'Chart.yaml: a dependency condition must be a string', undefined, at('condition'));
       const iv = dep['import-values'];
       if (iv !== undefined && iv !== null) {
