@@ -37,7 +37,6 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testTimeout: 60000,
 };
 
 const project = (name, color) => ({
@@ -50,6 +49,8 @@ const project = (name, color) => ({
 
 /** @type {import('jest').Config} */
 export default {
+  // A run-wide option: Jest ignores it inside a project.
+  testTimeout: 60000,
   // Once per run, whichever projects run: HOME and XDG_*_HOME point into an empty temporary folder, which must
   // still be empty at the end (test/setup/home.ts).
   globalSetup: '<rootDir>/test/setup/root-setup.ts',

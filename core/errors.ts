@@ -85,7 +85,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'PROV_EXISTS'
   | 'STORAGE_UNAVAILABLE'
-  | 'STORAGE_CONFLICT';
+  | 'STORAGE_CONFLICT'
+  | 'SERVER_BUSY'
+  | 'TOO_MANY_ATTEMPTS';
 
 /** Where in a source file a problem sits; line and column are 1-based. */
 export interface SourcePosition {

@@ -7,6 +7,7 @@ import type { ChartRegistry } from './registry.js';
 import { chartMuseumRouter } from './routes/chartmuseum-api.js';
 import { helmRepoRouter } from './routes/helm-repo.js';
 import { opsRouter } from './routes/ops.js';
+import { UploadBudget } from './upload-budget.js';
 
 export interface AppDeps {
   registry: ChartRegistry;
@@ -15,6 +16,33 @@ export interface AppDeps {
   log: Logger;
   maxUploadBytes: number;
   isReady: () => boolean;
+  /** Upload bytes held at once over all requests (--upload-budget); default 256 MiB, or maxUploadBytes when larger. */
+  uploadBudgetBytes?: number;
+}
+
+const DEFAULT_UPLOAD_BUDGET = 256 * 1024 * 1024;
+
+/**
+ * Sent with every answer. The only page (/) needs no script, styles only its own inline ones, and must not be
+ * framed; a JSON or YAML answer opened in a browser gets the same treatment, and nothing is sniffed into HTML.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** scheme://host[:port] of a URL, normalised as browsers send it in Origin; undefined for anything else (including "null"). */
+function originOf(url: string): string | undefined {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Which route template served a request, for metrics (never the raw URL, which is unbounded). */
@@ -30,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use((req, res, next) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
@@ -47,8 +76,24 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.use(opsRouter(deps.registry, deps.metrics, deps.isReady));
-  app.use(chartMuseumRouter(deps.registry, deps.policy, deps.maxUploadBytes));
+  // Browsers send Origin with every cross-site write they make, Basic credentials included; curl and helm send
+  // none. A write that names another site's origin is refused, whatever its content type. The registry's own
+  // origin is that of its external URL (--chart-url, which makes chart URLs absolute) when it has one, else the
+  // scheme and Host the request itself names.
+  const ownOrigin = originOf(deps.registry.chartUrl('', 'x.tgz'));
+  app.use((req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin === undefined || !WRITE_METHODS.has(req.method)) return next();
+    const own = ownOrigin ?? originOf(`${req.protocol}://${req.get('host') ?? ''}`);
+    if (own !== undefined && originOf(origin) === own) return next();
+    sendError(res, 'FORBIDDEN', `cross-site write refused: Origin ${JSON.stringify(origin.slice(0, 200))} is not this registry's origin`);
+  });
+
+  const budget = new UploadBudget(deps.uploadBudgetBytes ?? Math.max(DEFAULT_UPLOAD_BUDGET, deps.maxUploadBytes));
+  budget.register(deps.metrics.registry);
+
+  app.use(opsRouter(deps.registry, deps.metrics, deps.isReady, deps.policy));
+  app.use(chartMuseumRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget }));
   app.use(helmRepoRouter(deps.registry, deps.policy, deps.isReady));
   app.use((req, res) => sendError(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(deps.log, deps.metrics));

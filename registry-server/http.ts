@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ChartroomError, type ChartroomErrorDetails, type ErrorCode } from '../core/errors.js';
-import { allowed, Unauthorized, type Action, type AuthProvider, type Principal } from './auth.js';
+import { allowed, TooManyAttempts, Unauthorized, type Action, type AuthProvider, type Principal } from './auth.js';
+import { ServerBusy } from './bcrypt-worker.js';
 import type { RegistryMetrics } from './metrics.js';
 
 export interface AccessPolicy {
@@ -27,8 +28,10 @@ const HTTP_STATUS: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number>([
   ['PUBLISH_IN_PROGRESS', 409],
   ['PROV_EXISTS', 409],
   ['UPLOAD_TOO_LARGE', 413],
+  ['TOO_MANY_ATTEMPTS', 429],
   ['INDEX_LOADING', 503],
   ['STORAGE_UNAVAILABLE', 503],
+  ['SERVER_BUSY', 503],
 ]);
 
 /**
@@ -84,26 +87,51 @@ export function sendError(res: Response, code: ErrorCode, message: string, detai
   reply(res, httpStatus(code), errorBody(err));
 }
 
-/** Checks the caller may read or write a repository; answers 401 or 403 itself and returns false if not. */
-export async function authorize(req: Request, res: Response, policy: AccessPolicy, repo: string, action: Action): Promise<Principal | undefined | false> {
+/**
+ * Who the caller is: a principal, or undefined for an anonymous caller the action allows. Answers itself and
+ * returns false for bad credentials (401), too many failed logins (429) or too many password checks waiting
+ * (503), both with Retry-After, and for an anonymous caller the action needs credentials for (401).
+ */
+export async function identify(req: Request, res: Response, policy: AccessPolicy, action: Action): Promise<Principal | undefined | false> {
   let principal: Principal | undefined;
   try {
-    principal = await policy.auth.authenticate(req.headers.authorization);
+    principal = await policy.auth.authenticate(req.headers.authorization, req.ip ?? req.socket.remoteAddress);
   } catch (e) {
+    if (e instanceof TooManyAttempts || e instanceof ServerBusy) {
+      res.setHeader('Retry-After', String(e.retryAfter));
+      sendError(res, e.code, e.message, e.details);
+      return false;
+    }
     if (!(e instanceof Unauthorized)) throw e;
     res.setHeader('WWW-Authenticate', `Basic realm="${policy.realm}"`);
     sendError(res, e.code, e.message);
     return false;
   }
-  const anonymousOk = action === 'read' ? !policy.requireAuthForReads : policy.allowAnonymousWrite;
-  if (!principal) {
-    if (anonymousOk) return undefined;
+  if (!principal && !anonymousMay(policy, action)) {
     res.setHeader('WWW-Authenticate', `Basic realm="${policy.realm}"`);
     sendError(res, 'UNAUTHORIZED', action === 'write' ? 'publishing and deleting need credentials' : 'this registry needs credentials to read');
     return false;
   }
-  if (!allowed(principal, repo, action) && !anonymousOk) {
-    sendError(res, 'FORBIDDEN', `${principal.name} may not ${action} ${repo ? `repository ${repo}` : 'the root repository'}`);
+  return principal;
+}
+
+/** Whether the policy lets anonymous callers read (or write) every repository. */
+function anonymousMay(policy: AccessPolicy, action: Action): boolean {
+  return action === 'read' ? !policy.requireAuthForReads : policy.allowAnonymousWrite;
+}
+
+/** Whether a caller (identified by `identify`) may read or write a repository: its scopes, or the anonymous rule. */
+export function may(policy: AccessPolicy, principal: Principal | undefined, repo: string, action: Action): boolean {
+  return anonymousMay(policy, action) || (principal !== undefined && allowed(principal, repo, action));
+}
+
+/** Checks the caller may read or write a repository ('*': every repository); answers 401, 403, 429 or 503 itself and returns false if not. */
+export async function authorize(req: Request, res: Response, policy: AccessPolicy, repo: string, action: Action): Promise<Principal | undefined | false> {
+  const principal = await identify(req, res, policy, action);
+  if (principal === false) return false;
+  if (!may(policy, principal, repo, action)) {
+    const what = repo === '*' ? 'every repository' : repo ? `repository ${repo}` : 'the root repository';
+    sendError(res, 'FORBIDDEN', `${principal!.name} may not ${action} ${what}`);
     return false;
   }
   return principal;
@@ -132,6 +160,8 @@ export function errorHandler(log: Logger, metrics: RegistryMetrics) {
         return sendError(res, err.code, 'storage unavailable; try again shortly');
       }
       const status = clientStatus(err.code);
+      // A busy server always says when to come back; the code that threw usually set it already.
+      if (err.code === 'SERVER_BUSY' && !res.headersSent && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String((err as { retryAfter?: unknown }).retryAfter ?? 1));
       if (status !== undefined) return reply(res, status, errorBody(err));
     } else {
       const e = err as { status?: number; type?: string; message?: string };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import semver from 'semver';
 import { ChartroomError, hasCode } from '../core/errors.js';
-import { loadChartArchive } from '../core/chart/loader.js';
+import { loadChartArchiveAsync } from '../core/chart/loader.js';
 import { DEFAULT_LIMITS } from '../core/chart/archive.js';
 import { indexEntryFromMetadata, type IndexEntry } from '../core/repo/index-file.js';
 import { RepositoryIndex } from './index-cache.js';
@@ -298,7 +298,9 @@ export class ChartRegistry {
   async publish(repo: string, tgz: Buffer, opts: { prov?: Buffer; filename?: string; force?: boolean } = {}): Promise<IndexEntry> {
     checkRepo(repo);
     this.checkUpload(tgz.length + (opts.prov?.length ?? 0));
-    const chart = loadChartArchive(tgz, opts.filename ?? 'upload.tgz', { ...DEFAULT_LIMITS });
+    // Inflated on the thread pool, one archive at a time, with an output cap: a gzip bomb stops early and
+    // never blocks the event loop.
+    const chart = await loadChartArchiveAsync(tgz, opts.filename ?? 'upload.tgz', { ...DEFAULT_LIMITS });
     const { name, version } = chart.metadata;
     checkChartName(name);
     const topDir = chart.source.slice(chart.source.lastIndexOf('#') + 1);

@@ -60,7 +60,7 @@ async function publishExamples(registry: ChartRegistry, dir: string, log: Logger
 /** Starts the registry: storage, index from storage, HTTP server, periodic sync, graceful shutdown. */
 export async function startRegistry(config: ServerConfig, opts: { logDestination?: NodeJS.WritableStream } = {}): Promise<RunningRegistry> {
   const log = pino({ level: config.logLevel, base: { service: 'chartroom' }, redact: ['req.headers.authorization', 'headers.authorization'] }, opts.logDestination ?? process.stdout);
-  const auth = new AuthProvider();
+  const auth = new AuthProvider({ failuresPerMinute: config.authFailuresPerMinute });
   try {
     if (config.htpasswd) auth.loadHtpasswd(config.htpasswd);
     if (config.tokens) auth.loadTokens(config.tokens);
@@ -105,7 +105,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
   await syncOnce(true);
   if (ready && config.publishExamples) await publishExamples(registry, config.publishExamples, log);
 
-  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, isReady: () => ready });
+  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready });
   const server: Server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((res, rej) => {
@@ -127,6 +127,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
     close() {
       closing ??= new Promise<void>((res) => {
         clearInterval(timer);
+        void auth.close();
         server.close(() => res());
         server.closeIdleConnections?.();
         setTimeout(() => server.closeAllConnections?.(), 10_000).unref();

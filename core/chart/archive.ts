@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { gunzip, gunzipSync, gzipSync, constants as zlibConstants, type ZlibOptions } from 'node:zlib';
 import { createRequire } from 'node:module';
 
 type TarLib = { Header: typeof import('tar/header').Header; Pax: typeof import('tar/pax').Pax };
@@ -62,24 +62,82 @@ function safeSegments(source: string, raw: string): string[] {
   return parts;
 }
 
+function checkGzip(gz: Buffer, source: string): void {
+  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) reject(source, 'not a gzip-compressed chart archive');
+}
+
+/** Most bytes an archive may inflate to: one byte over the limit (plus headers) tells a bomb from an archive exactly at the limit. */
+const maxInflated = (limits: ArchiveLimits) => limits.maxTotalBytes + 1024 * 1024 + 1;
+
+function inflateFailed(source: string, limits: ArchiveLimits, e: unknown): never {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+    reject(source, `archive decompresses to more than ${limits.maxTotalBytes} bytes (decompression bomb refused)`);
+  }
+  reject(source, `archive is not valid gzip: ${err.message}`);
+}
+
 /**
  * Reads a gzipped chart archive from memory, refusing traversal, absolute paths, links, devices,
  * oversize files and decompression bombs, each with an error naming the entry.
  */
 export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS, opts: { onlyChartYaml?: boolean } = {}): ReadArchive {
-  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) reject(source, 'not a gzip-compressed chart archive');
+  checkGzip(gz, source);
   let tarBuf: Buffer;
   try {
-    // One byte over the limit tells a bomb from an archive exactly at the limit.
-    tarBuf = gunzipSync(gz, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 + 1 });
+    tarBuf = gunzipSync(gz, { maxOutputLength: maxInflated(limits) });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      reject(source, `archive decompresses to more than ${limits.maxTotalBytes} bytes (decompression bomb refused)`);
-    }
-    reject(source, `archive is not valid gzip: ${err.message}`);
+    inflateFailed(source, limits, e);
   }
+  return parseTar(tarBuf, source, limits, opts);
+}
 
+/**
+ * Archives inflating at once through readChartArchiveAsync; the others wait their turn, in order. An inflation
+ * may hold up to its archive's limit in memory (100 MiB by default): one at a time keeps that bounded however
+ * many uploads arrive, and leaves the rest of libuv's thread pool to file system calls. A chart of usual size
+ * inflates in milliseconds.
+ */
+const INFLATE_CONCURRENCY = 1;
+let inflating = 0;
+const inflateQueue: (() => void)[] = [];
+
+/** Runs `fn` in one of the INFLATE_CONCURRENCY slots. */
+async function inflateSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (inflating >= INFLATE_CONCURRENCY) await new Promise<void>((resolve) => inflateQueue.push(resolve));
+  else inflating++;
+  try {
+    return await fn();
+  } finally {
+    const next = inflateQueue.shift();
+    if (next) next();
+    else inflating--;
+  }
+}
+
+/**
+ * readChartArchive without blocking the event loop for long: the archive inflates on libuv's thread pool
+ * (zlib's asynchronous gunzip), stopping as soon as it passes the limits (a bomb costs at most the limit), at
+ * most INFLATE_CONCURRENCY archives at once; then its tar entries are checked exactly as readChartArchive
+ * checks them, with the same errors.
+ */
+export async function readChartArchiveAsync(gz: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS, opts: { onlyChartYaml?: boolean } = {}): Promise<ReadArchive> {
+  checkGzip(gz, source);
+  let tarBuf: Buffer;
+  try {
+    tarBuf = await inflateSlot(() => gunzipAsync(gz, { maxOutputLength: maxInflated(limits), chunkSize: 256 * 1024 }));
+  } catch (e) {
+    inflateFailed(source, limits, e);
+  }
+  return parseTar(tarBuf, source, limits, opts);
+}
+
+function gunzipAsync(gz: Buffer, options: ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, rejectPromise) => gunzip(gz, options, (err, out) => (err ? rejectPromise(err) : resolve(out))));
+}
+
+/** Walks an inflated tar, applying every rule readChartArchive promises. */
+function parseTar(tarBuf: Buffer, source: string, limits: ArchiveLimits, opts: { onlyChartYaml?: boolean }): ReadArchive {
   const files: ChartFile[] = [];
   const seen = new Set<string>();
   let topDir: string | undefined;

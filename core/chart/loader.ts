@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import { join, relative, sep } from 'node:path';
 import { ChartroomError, lineOf } from '../errors.js';
 import { loadYaml } from '../yaml.js';
-import { DEFAULT_LIMITS, readChartArchive, type ArchiveLimits, type ChartFile } from './archive.js';
+import { DEFAULT_LIMITS, readChartArchive, readChartArchiveAsync, type ArchiveLimits, type ChartFile, type ReadArchive } from './archive.js';
 import { IgnoreRules } from './helmignore.js';
 import { parseChartMetadata } from './metadata.js';
 import { parseLock } from '../lockfile.js';
@@ -16,6 +16,48 @@ interface Budget {
 }
 
 const MAX_NESTING = 10;
+
+/** An archive the chart builder needs read: the builders yield one and are resumed with what it holds. */
+interface ArchiveRead {
+  data: Buffer;
+  source: string;
+  limits: ArchiveLimits;
+}
+
+/** A chart builder: a generator that yields each archive it needs read (nested subcharts), so one builder serves the sync and the async loaders. */
+type Building = Generator<ArchiveRead, Chart, ReadArchive>;
+
+/** Runs a builder, reading archives with readChartArchive. */
+function buildSync(building: Building): Chart {
+  let step = building.next();
+  while (!step.done) {
+    let read: ReadArchive;
+    try {
+      read = readChartArchive(step.value.data, step.value.source, step.value.limits);
+    } catch (e) {
+      step = building.throw(e);
+      continue;
+    }
+    step = building.next(read);
+  }
+  return step.value;
+}
+
+/** Runs a builder, reading archives with readChartArchiveAsync (inflating on the thread pool). */
+async function buildAsync(building: Building): Promise<Chart> {
+  let step = building.next();
+  while (!step.done) {
+    let read: ReadArchive;
+    try {
+      read = await readChartArchiveAsync(step.value.data, step.value.source, step.value.limits);
+    } catch (e) {
+      step = building.throw(e);
+      continue;
+    }
+    step = building.next(read);
+  }
+  return step.value;
+}
 
 /** Loads a chart from a folder or a `.tgz` archive. */
 export function loadChart(path: string, limits: ArchiveLimits = DEFAULT_LIMITS): Chart {
@@ -32,14 +74,23 @@ export function loadChart(path: string, limits: ArchiveLimits = DEFAULT_LIMITS):
 /** Loads a chart from archive bytes; `source` names it in messages. */
 export function loadChartArchive(data: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): Chart {
   const budget: Budget = { limits, remaining: limits.maxTotalBytes, depth: 0 };
-  return fromArchive(data, source, budget);
+  return buildSync(fromArchive(data, source, budget));
 }
 
-function fromArchive(data: Buffer, source: string, budget: Budget): Chart {
+/**
+ * loadChartArchive without blocking the event loop for long: the archive and every nested subchart archive
+ * inflate on the thread pool (readChartArchiveAsync); the same rules, limits and errors as loadChartArchive.
+ */
+export function loadChartArchiveAsync(data: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<Chart> {
+  const budget: Budget = { limits, remaining: limits.maxTotalBytes, depth: 0 };
+  return buildAsync(fromArchive(data, source, budget));
+}
+
+function* fromArchive(data: Buffer, source: string, budget: Budget): Building {
   const limits = { ...budget.limits, maxTotalBytes: budget.remaining };
-  const { topDir, files } = readChartArchive(data, source, limits);
+  const { topDir, files } = yield { data, source, limits };
   for (const f of files) budget.remaining -= f.data.length;
-  return buildChart(files, `${source}#${topDir}`, budget);
+  return yield* buildChart(files, `${source}#${topDir}`, budget);
 }
 
 /** Reads a chart folder, applying `.helmignore`; links that leave the chart are refused. */
@@ -86,10 +137,10 @@ export function loadChartDir(dir: string, limits: ArchiveLimits = DEFAULT_LIMITS
     throw new ChartroomError('CHART_NOT_FOUND', `${dir} has no Chart.yaml`, { file: join(dir, 'Chart.yaml'), hint: 'is this a chart folder? `chart create NAME` makes one' });
   }
   const display = relative(process.cwd(), root) || '.';
-  return buildChart(files, display.startsWith('..') ? root : display, { limits, remaining: limits.maxTotalBytes, depth: 0 });
+  return buildSync(buildChart(files, display.startsWith('..') ? root : display, { limits, remaining: limits.maxTotalBytes, depth: 0 }));
 }
 
-function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
+function* buildChart(files: ChartFile[], source: string, budget: Budget): Building {
   const byName = new Map(files.map((f) => [f.name, f]));
   const text = (name: string) => {
     const f = byName.get(name);
@@ -157,9 +208,9 @@ function buildChart(files: ChartFile[], source: string, budget: Budget): Chart {
       if (!subFiles.some((f) => f.name === 'Chart.yaml')) {
         throw new ChartroomError('SUBCHART_INVALID', `charts/${dir} has no Chart.yaml`, { file: at(`charts/${dir}`), hint: 'a folder in charts/ must be a chart' });
       }
-      dependencies.push(buildChart(subFiles, at(`charts/${dir}`), inner));
+      dependencies.push(yield* buildChart(subFiles, at(`charts/${dir}`), inner));
     }
-    for (const f of subArchives) dependencies.push(fromArchive(f.data, at(f.name), inner));
+    for (const f of subArchives) dependencies.push(yield* fromArchive(f.data, at(f.name), inner));
     budget.remaining = inner.remaining;
   }
   dependencies.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));

@@ -1,51 +1,74 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { ChartRegistry } from '../registry.js';
 import type { RegistryMetrics } from '../metrics.js';
-import { route } from '../http.js';
+import { authorize, identify, may, route, type AccessPolicy } from '../http.js';
+import { landingPage } from '../pages/landing.js';
 
 declare const CHARTROOM_VERSION: string;
 const VERSION = typeof CHARTROOM_VERSION === 'string' ? CHARTROOM_VERSION : '0.0.0-dev';
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** host[:port]: DNS labels or a bracketed IPv6 address, and a port. */
+const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::(\d{1,5}))?$/;
 
-/** A plain page listing the root repository's charts, for people who open the registry in a browser. */
-function landingPage(registry: ChartRegistry): string {
-  const idx = registry.readIndex('');
-  const rows = idx
-    .names()
-    .map((n) => {
-      const versions = idx.versionsOf(n);
-      const latest = versions[0];
-      return `<tr><td>${esc(n)}</td><td>${versions.map((v) => `<a href="charts/${esc(`${n}-${v.version}.tgz`)}">${esc(v.version)}</a>`).join(' ')}</td><td>${esc(latest.appVersion)}</td><td>${esc(latest.description)}</td></tr>`;
-    })
-    .join('\n');
-  const repos = registry.repositories().filter((r) => r !== '');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Chartroom registry</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{background:#f4f4f4;padding:.1rem .3rem}</style></head>
-<body><h1>Chartroom registry</h1>
-<p>Add it to helm: <code>helm repo add chartroom ${'${URL}'}</code> &middot; <a href="index.yaml">index.yaml</a> &middot; <a href="api/charts">API</a> &middot; <a href="info">info</a></p>
-<table><tr><th>chart</th><th>versions</th><th>app version</th><th>description</th></tr>
-${rows || '<tr><td colspan="4">No charts yet. Publish one: <code>curl --data-binary @chart.tgz URL/api/charts</code></td></tr>'}
-</table>${repos.length ? `<p>Other repositories: ${repos.map((r) => `<a href="${esc(r)}/index.yaml">${esc(r)}</a>`).join(', ')}</p>` : ''}</body></html>`;
+/** The Host header if it is a plain host[:port] of at most 255 characters, else undefined. */
+export function validHost(host: string | undefined): string | undefined {
+  if (!host || host.length > 255) return undefined;
+  const m = HOST_RE.exec(host);
+  if (!m || (m[1] !== undefined && Number(m[1]) > 65535)) return undefined;
+  return host;
 }
 
-/** /health (503 until the index is loaded), /info, /metrics, and a page for browsers at /. */
-export function opsRouter(registry: ChartRegistry, metrics: RegistryMetrics, isReady: () => boolean): Router {
+/** The base URL --chart-url configured, as the registry writes it into chart URLs; undefined without one. */
+function configuredUrl(registry: ChartRegistry): string | undefined {
+  const probe = registry.chartUrl('', 'x');
+  return /^https?:\/\//.test(probe) ? probe.slice(0, -'/charts/x'.length) : undefined;
+}
+
+/**
+ * /health (503 until the index is loaded), /info, /metrics, and a page for browsers at /. /health is always
+ * open; the others obey the read rule of `policy` (with --require-auth-for-reads: 401 for anonymous callers;
+ * /info and /metrics count every repository, so they need read access to every repository, and the page lists
+ * only what the caller may read). Without a policy, reads are open.
+ */
+export function opsRouter(registry: ChartRegistry, metrics: RegistryMetrics, isReady: () => boolean, policy?: AccessPolicy): Router {
   const r = Router();
-  r.get('/', (req, res) => {
-    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    res.type('html').send(landingPage(registry).replaceAll('${URL}', esc(url)).replace('URL/api/charts', `${esc(url)}/api/charts`));
-  });
+  const readsNeedAuth = policy?.requireAuthForReads === true;
+  const chartUrl = configuredUrl(registry);
+
+  r.get(
+    '/',
+    route(async (req: Request, res) => {
+      // With open reads everything is readable by anyone, and credentials are not even looked at.
+      const principal = readsNeedAuth ? await identify(req, res, policy!, 'read') : undefined;
+      if (principal === false) return;
+      const mayRead = (repo: string) => !readsNeedAuth || may(policy!, principal, repo, 'read');
+      const root = mayRead('');
+      const idx = registry.readIndex('');
+      const rows = root
+        ? idx.names().map((name) => {
+            const versions = idx.versionsOf(name);
+            return { name, versions: versions.map((v) => ({ version: v.version, file: `${name}-${v.version}.tgz` })), appVersion: versions[0].appVersion, description: versions[0].description };
+          })
+        : [];
+      const url = chartUrl ?? `${req.protocol}://${validHost(req.headers.host) ?? 'localhost'}`;
+      res.type('html').send(landingPage({ url, root, rows, repositories: registry.repositories().filter((repo) => repo !== '' && mayRead(repo)) }));
+    }),
+  );
   r.get('/health', (_req, res) => {
     if (isReady()) res.json({ healthy: true });
     else res.status(503).json({ healthy: false, error: 'index not loaded from storage yet' });
   });
-  r.get('/info', (_req, res) => {
-    res.json({ version: VERSION, storage: registry.store.kind, ...registry.totals() });
-  });
+  r.get(
+    '/info',
+    route(async (req, res) => {
+      if (readsNeedAuth && (await authorize(req, res, policy!, '*', 'read')) === false) return;
+      res.json({ version: VERSION, storage: registry.store.kind, ...registry.totals() });
+    }),
+  );
   r.get(
     '/metrics',
-    route(async (_req, res) => {
+    route(async (req, res) => {
+      if (readsNeedAuth && (await authorize(req, res, policy!, '*', 'read')) === false) return;
       const t = registry.totals();
       metrics.charts.set(t.charts);
       metrics.versions.set(t.versions);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,7 +113,9 @@ describe('chart pull', () => {
 
   it('refuses an archive whose sha256 is not the index digest, writing nothing', async () => {
     // Replace the stored bytes behind the registry's back: the index still has the old digest.
-    const stored = join(tmp.dir, 'reg', 'charts', 'webapp-0.2.0.tgz');
+    // Archives are stored by their sha256 (docs/deploy.md): find the one the registry serves for 0.2.0.
+    const digest = createHash('sha256').update(readFileSync(join(tmp.dir, 'pk', 'webapp-0.2.0.tgz'))).digest('hex');
+    const stored = join(tmp.dir, 'reg', 'blobs', 'sha256', digest);
     const original = readFileSync(stored);
     writeFileSync(stored, readFileSync(join(tmp.dir, 'pk', 'webapp-0.1.0.tgz')));
     try {
