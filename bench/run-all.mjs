@@ -7,10 +7,12 @@ import * as scaffold from './template-scaffold.mjs';
 import * as big from './big-chart.mjs';
 import * as registry from './registry.mjs';
 import * as repo from './repo.mjs';
+import * as abuse from './abuse.mjs';
 
 const results = [startup.run(), ...scaffold.run(), ...big.run()];
 const registryFigures = await registry.run();
 results.push(...(await repo.run()));
+const abuseFigures = await abuse.run();
 mkdirSync(WORK, { recursive: true });
-writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, registry: registryFigures }, null, 2));
+writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, registry: registryFigures, abuse: abuseFigures }, null, 2));
 console.log(`\n${results.filter((r) => r.met).length}/${results.length} goals met; details in bench/.work/results.json`);

@@ -16,11 +16,11 @@ export interface AppDeps {
   log: Logger;
   maxUploadBytes: number;
   isReady: () => boolean;
-  /** Upload bytes held at once over all requests (--upload-budget); default 256 MiB, or maxUploadBytes when larger. */
+  /** Upload bytes held at once over all requests (--upload-budget); default 128 MiB, or maxUploadBytes when larger. */
   uploadBudgetBytes?: number;
 }
 
-const DEFAULT_UPLOAD_BUDGET = 256 * 1024 * 1024;
+const DEFAULT_UPLOAD_BUDGET = 128 * 1024 * 1024;
 
 /**
  * Sent with every answer. The only page (/) needs no script, styles only its own inline ones, and must not be

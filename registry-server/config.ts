@@ -113,7 +113,7 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
     if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(r)) throw new ConfigError(`--repositories: ${JSON.stringify(r)} is not a repository name (lowercase letters, digits, "-" and "_", at most 63)`);
   }
   const maxUploadBytes = parseSize(str('maxUploadSize') ?? '20MiB', '--max-upload-size');
-  const uploadBudgetBytes = parseSize(str('uploadBudget') ?? '256MiB', '--upload-budget');
+  const uploadBudgetBytes = parseSize(str('uploadBudget') ?? '128MiB', '--upload-budget');
   if (uploadBudgetBytes < maxUploadBytes) throw new ConfigError(`--upload-budget (${uploadBudgetBytes} bytes) must be at least --max-upload-size (${maxUploadBytes} bytes)`);
   const authFailuresPerMinute = Number(str('authFailuresPerMinute') ?? 30);
   if (!Number.isInteger(authFailuresPerMinute) || authFailuresPerMinute < 1) throw new ConfigError(`--auth-failures-per-minute: ${JSON.stringify(str('authFailuresPerMinute'))} must be a whole number of at least 1`);

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--sync-interval <seconds>', 'how often to pick up other replicas\' changes (CHARTROOM_SYNC_INTERVAL; default 2)')
     .option('--log-level <level>', 'info, debug, warn, error, silent (CHARTROOM_LOG_LEVEL)')
     .option('--repositories <names>', 'named repositories that exist from the start, comma-separated (CHARTROOM_REPOSITORIES)')
-    .option('--upload-budget <size>', 'upload bytes held at once over all requests; past it 503 + Retry-After (CHARTROOM_UPLOAD_BUDGET; default 256MiB)')
+    .option('--upload-budget <size>', 'upload bytes held at once over all requests; past it 503 + Retry-After (CHARTROOM_UPLOAD_BUDGET; default 128MiB)')
     .option('--auth-failures-per-minute <n>', 'failed logins per client address and per user before 429 (CHARTROOM_AUTH_FAILURES_PER_MINUTE; default 30)')
     .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
     .action((flags: Record<string, unknown>) =>
