@@ -3,6 +3,8 @@
 //   unit         pure in-process tests: no dist/, no helm, no server
 //   cli          the built CLI (dist/chart.cjs) and/or the real helm; setup builds dist/ and unpacks helm
 //   integration  servers beyond the CLI (the registry in-process or as `chart serve`, S3); setup also starts Ceph RGW
+//   kube         a real Kubernetes API server (the cluster client, releases); setup builds dist/, unpacks helm and
+//                kubectl, and starts etcd + kube-apiserver (or uses the cluster CHARTROOM_TEST_KUBECONFIG names)
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ const TIERS = {
   unit: ['test/core/', 'test/unit/', 'test/storage/local.test.ts'],
   cli: ['test/golden.test.ts', 'test/scaffold-parity.test.ts', 'test/cli/', 'test/interop/', 'test/repo/index-json.test.ts'],
   integration: ['test/registry/', 'test/storage/s3.test.ts', 'test/repo/dependency.test.ts', 'test/repo/repo-cli.test.ts'],
+  kube: ['test/kube/', 'test/release/'],
 };
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -55,5 +58,5 @@ export default {
   // still be empty at the end (test/setup/home.ts).
   globalSetup: '<rootDir>/test/setup/root-setup.ts',
   globalTeardown: '<rootDir>/test/setup/root-teardown.ts',
-  projects: [project('unit', 'green'), project('cli', 'blue'), project('integration', 'magenta')],
+  projects: [project('unit', 'green'), project('cli', 'blue'), project('integration', 'magenta'), project('kube', 'cyan')],
 };

@@ -11,6 +11,8 @@ import { register as registerSearch } from './commands/search.js';
 import { register as registerPull } from './commands/pull.js';
 import { register as registerPublish } from './commands/publish.js';
 import { register as registerDependency } from './commands/dependency.js';
+import { register as registerInstall } from './commands/install.js';
+import { register as registerReleases } from './commands/releases.js';
 import { buildContext } from './context.js';
 
 declare const CHARTROOM_VERSION: string;
@@ -23,9 +25,11 @@ const program = new Command('chart')
   .configureOutput({ outputError: (str, write) => write(str) })
   .option('--config-dir <dir>', 'configuration folder (CHARTROOM_CONFIG_DIR; default $XDG_CONFIG_HOME/chartroom)')
   .option('--cache-dir <dir>', 'cache folder (CHARTROOM_CACHE_DIR; default $XDG_CACHE_HOME/chartroom)')
+  .option('--kubeconfig <file>', 'kubeconfig for release commands (default: KUBECONFIG, several files merged, else ~/.kube/config)')
+  .option('--kube-context <name>', 'kubeconfig context (default: its current context)')
   .hook('preAction', () => {
     // One action context for the run, from the global flags and the environment.
-    buildContext(program.opts<{ configDir?: string; cacheDir?: string }>());
+    buildContext(program.opts<{ configDir?: string; cacheDir?: string; kubeconfig?: string; kubeContext?: string }>());
   });
 
 registerCreate(program);
@@ -39,6 +43,8 @@ registerSearch(program);
 registerPull(program);
 registerPublish(program);
 registerDependency(program);
+registerInstall(program);
+registerReleases(program);
 registerServe(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -3,11 +3,21 @@ import { join } from 'node:path';
 import { DiskCache } from './cache.js';
 import { RepoClient, type Progress } from './repo/client.js';
 import { RepositorySettings } from './repo/settings.js';
+import type { KubeClient } from './kube/types.js';
+import type { ReleaseStore } from './release/model.js';
 
 /** Where an action reports what it is doing; the CLI prints warnings on stderr and debug lines with CHARTROOM_DEBUG. */
 export interface Logger {
   debug(message: string): void;
   warn(message: string): void;
+}
+
+/** The cluster and its release records, as Helm's action.Configuration holds them; made on first use. */
+export interface ClusterAccess {
+  /** The client for the kubeconfig context in use. */
+  kube(): KubeClient;
+  /** Release records in a namespace, or in every namespace ('all'). */
+  releases(namespace: string | 'all'): ReleaseStore;
 }
 
 /** A logger that drops everything (libraries and tests). */
@@ -31,6 +41,8 @@ export interface ActionContext {
   readonly progress?: () => Progress | undefined;
   /** Seconds since the epoch stamped on packaged files (SOURCE_DATE_EPOCH), for reproducible archives. */
   readonly sourceDateEpoch?: number;
+  /** The cluster, for release commands (absent for commands that need none). */
+  readonly cluster?: ClusterAccess;
 }
 
 export interface ContextOptions {
@@ -42,6 +54,7 @@ export interface ContextOptions {
   log?: Logger;
   progress?: () => Progress | undefined;
   sourceDateEpoch?: number;
+  cluster?: ClusterAccess;
 }
 
 /** Builds an action context on explicit folders. */
@@ -57,6 +70,7 @@ export function createContext(opts: ContextOptions): ActionContext {
     log: opts.log ?? SILENT,
     progress: opts.progress,
     sourceDateEpoch: opts.sourceDateEpoch,
+    cluster: opts.cluster,
   };
 }
 

@@ -49,6 +49,8 @@ export interface KubeClient {
   apiVersions(): Promise<string[]>;
   /** Discovery for one kind; KUBE_UNKNOWN_KIND when the server has no such kind. */
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo>;
+  /** Forgets cached discovery (after installing CRDs, before asking apiVersions() again). */
+  refreshDiscovery?(): void;
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(apiVersion: string, kind: string, namespace: string | undefined, opts?: { labelSelector?: string }): Promise<KubeObject[]>;
   /** Create-only; KUBE_ALREADY_EXISTS when the name is taken. */

@@ -5,6 +5,7 @@ import { sortDocuments, parseRenderedFile, type Manifest } from '../kube/manifes
 import { collectUserValues, type UserValues, type ValuesIO, type ValuesOptions } from '../values/layers.js';
 import { computeRenderValues, valuesFor, type RenderNode } from '../values/render-values.js';
 import { validateAgainstSchemas } from '../values/schema.js';
+import { deepClone, mergeValues } from '../values/tree.js';
 import { VERSION } from '../version.js';
 import { engineFor } from '../../template-engine/index.js';
 import type { ChartUnit, EngineCache, RenderedTemplate, TemplateEngine } from '../../template-engine/types.js';
@@ -17,8 +18,10 @@ export interface RenderOptions extends ValuesOptions {
   isUpgrade?: boolean;
   /** Kubernetes version for `.Capabilities` and the chart's `kubeVersion` check (default: Helm's). */
   kubeVersion?: string;
-  /** API versions on top of the defaults (install will take them from the cluster). */
+  /** API versions on top of the defaults. */
   apiVersions?: string[];
+  /** The API versions a real cluster offers (its discovery): they replace the defaults. */
+  clusterApiVersions?: string[];
   /** A reference to a value that does not exist is an error. */
   strict?: boolean;
   /** Clock for `now` in templates. */
@@ -27,6 +30,8 @@ export interface RenderOptions extends ValuesOptions {
   cache?: EngineCache;
   /** How values files and stdin are read (tests give their own). */
   io?: ValuesIO;
+  /** Values under the user's (an upgrade reusing a release's previous values): the lowest user layer. */
+  baseValues?: Values;
   /** Which engine renders a chart (default: the registered engines). */
   engines?: (chart: Chart) => TemplateEngine;
 }
@@ -74,6 +79,10 @@ export function checkRenderable(chart: Chart, kubeVersion: string = DEFAULT_KUBE
 export function prepareValues(chart: Chart, opts: RenderOptions = {}): PreparedValues {
   const warnings: string[] = [];
   const user = collectUserValues(opts, opts.io);
+  if (opts.baseValues) {
+    user.values = mergeValues(deepClone(opts.baseValues), user.values);
+    user.layers.unshift({ source: "the release's previous values", data: opts.baseValues });
+  }
   const rv = computeRenderValues(chart, user.values);
   for (const w of rv.warnings) warnings.push(`${w.chart}: ${w.message}`);
   return { chart, tree: rv.tree, values: rv.values, user, warnings };
@@ -109,7 +118,7 @@ export function renderTemplates(prepared: PreparedValues, opts: RenderOptions = 
   const kubeVersion = normaliseKubeVersion(opts.kubeVersion ?? DEFAULT_KUBE_VERSION);
   const inputs = {
     release: { name: opts.releaseName ?? 'release-name', namespace: opts.namespace ?? 'default', isUpgrade: !!opts.isUpgrade, revision: opts.revision ?? 1, service: 'Chartroom' },
-    capabilities: { kubeVersion, apiVersions: [...DEFAULT_API_VERSIONS, ...(opts.apiVersions ?? [])], toolVersion: `chartroom-${VERSION}` },
+    capabilities: { kubeVersion, apiVersions: opts.clusterApiVersions ?? [...DEFAULT_API_VERSIONS, ...(opts.apiVersions ?? [])], toolVersion: `chartroom-${VERSION}` },
     strict: !!opts.strict,
     now: opts.now ?? (() => new Date()),
     cache: opts.cache,

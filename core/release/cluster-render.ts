@@ -1,0 +1,20 @@
+import { ChartroomError } from '../errors.js';
+import type { ActionContext, ClusterAccess } from '../context.js';
+import type { Chart } from '../chart/model.js';
+import { renderChart, type RenderedChart, type RenderOptions } from '../render/pipeline.js';
+import type { KubeClient } from '../kube/types.js';
+
+/** The cluster of an action context, or a clear error when the command was built without one. */
+export function clusterOf(ctx: ActionContext): ClusterAccess {
+  if (!ctx.cluster) throw new ChartroomError('KUBECONFIG', 'this command needs a cluster, and none is configured', { hint: 'give --kubeconfig or set KUBECONFIG' });
+  return ctx.cluster;
+}
+
+/**
+ * Renders a chart for a cluster: `.Capabilities.KubeVersion` and `.APIVersions` from the server's discovery
+ * (not Helm's defaults), the release's name, namespace and revision, the context's cache and clock.
+ */
+export async function renderForCluster(ctx: ActionContext, kube: KubeClient, chart: Chart, opts: RenderOptions & { releaseName: string; namespace: string; revision: number; isUpgrade: boolean }): Promise<RenderedChart> {
+  const [version, apiVersions] = await Promise.all([kube.serverVersion(), kube.apiVersions()]);
+  return renderChart(chart, { ...opts, kubeVersion: version.gitVersion, clusterApiVersions: apiVersions, cache: ctx.cache, now: ctx.clock });
+}

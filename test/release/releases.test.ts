@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CHART_BIN, chartCli } from '../support/cli.js';
+import { deleteNamespace, freshNamespace, helmK, kubeconfigPath, kubectl, setStatus } from '../support/kube.js';
+import { tempDir } from '../support/tmp.js';
+import { waitFor } from '../support/wait.js';
+
+const tmp = tempDir();
+const namespaces: string[] = [];
+const env = () => ({ CHARTROOM_CONFIG_DIR: join(tmp.dir, 'config'), CHARTROOM_CACHE_DIR: join(tmp.dir, 'cache'), KUBECONFIG: kubeconfigPath() });
+const chart = (args: string[]) => chartCli(args, { env: env(), cwd: tmp.dir });
+const ns = async (prefix: string) => {
+  const n = await freshNamespace(prefix);
+  namespaces.push(n);
+  return n;
+};
+const json = <T>(text: string): T => JSON.parse(text) as T;
+const getJson = async <T>(args: string[]): Promise<T> => json<T>((await kubectl([...args, '-o', 'json'])).stdout);
+
+/** A plain chart both engines agree on (no template directives), as a Go-template chart helm can install. */
+function goChart(name: string, version: string, data: string): string {
+  const dir = join(tmp.dir, 'charts', `${name}-${version}`, name);
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${version}\nappVersion: "1.0"\n`);
+  writeFileSync(join(dir, 'templates', 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-cm\ndata:\n  value: "${data}"\n`);
+  return dir;
+}
+
+/** A Handlebars chart with a Deployment whose replicas come from values, and optional extra templates. */
+function hbChart(name: string, version: string, extra: Record<string, string> = {}): string {
+  const dir = join(tmp.dir, 'charts', `${name}-${version}`, name);
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${version}\nappVersion: "2.0"\nengine: handlebars\n`);
+  writeFileSync(join(dir, 'values.yaml'), 'replicas: 1\n');
+  writeFileSync(
+    join(dir, 'templates', 'deploy.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{Release.Name}}\nspec:\n  replicas: {{Values.replicas}}\n  selector:\n    matchLabels:\n      app: {{Release.Name}}\n  template:\n    metadata:\n      labels:\n        app: {{Release.Name}}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n',
+  );
+  for (const [f, text] of Object.entries(extra)) writeFileSync(join(dir, 'templates', f), text);
+  return dir;
+}
+
+beforeAll(() => {
+  mkdirSync(join(tmp.dir, 'charts'), { recursive: true });
+});
+afterAll(async () => {
+  for (const n of namespaces) await deleteNamespace(n).catch(() => undefined);
+  tmp.cleanup();
+});
+
+describe('install, upgrade, rollback, uninstall with Helm’s release records', () => {
+  it('installs the example webapp as a Deployment and a Service that helm sees as its own release', async () => {
+    const n = await ns('web');
+    const r = await chart(['install', 'web', 'charts/webapp', '-n', n].map((a) => (a === 'charts/webapp' ? join(process.cwd(), a) : a)));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/STATUS: deployed/);
+    const deploy = await getJson<{ metadata: { labels: Record<string, string>; annotations: Record<string, string>; managedFields: { manager: string; operation: string }[] } }>(['get', 'deployment', 'web-webapp', '-n', n, '--show-managed-fields']);
+    expect(deploy.metadata.labels['app.kubernetes.io/managed-by']).toBe('Helm');
+    expect(deploy.metadata.annotations['meta.helm.sh/release-name']).toBe('web');
+    expect(deploy.metadata.annotations['meta.helm.sh/release-namespace']).toBe(n);
+    expect(deploy.metadata.managedFields.some((m) => m.manager === 'chartroom' && m.operation === 'Apply')).toBe(true);
+    expect((await kubectl(['get', 'service', 'web-webapp', '-n', n])).stdout).toContain('web-webapp');
+
+    // The record, as Helm's Secrets driver writes it.
+    const secret = await getJson<{ type: string; metadata: { labels: Record<string, string> }; data: { release: string } }>(['get', 'secret', 'sh.helm.release.v1.web.v1', '-n', n]);
+    expect(secret.type).toBe('helm.sh/release.v1');
+    expect(secret.metadata.labels).toMatchObject({ name: 'web', owner: 'helm', status: 'deployed', version: '1' });
+    const record = JSON.parse(gunzipSync(Buffer.from(Buffer.from(secret.data.release, 'base64').toString('utf8'), 'base64')).toString('utf8'));
+    expect(record).toMatchObject({ name: 'web', namespace: n, version: 1, apply_method: 'ssa', info: { status: 'deployed' } });
+
+    // The real helm reads it.
+    const list = json<{ name: string; status: string; chart: string; revision: string }[]>((await helmK(['list', '-n', n, '-o', 'json'])).stdout);
+    expect(list).toEqual([expect.objectContaining({ name: 'web', status: 'deployed', chart: 'webapp-0.1.0', revision: '1' })]);
+    expect((await helmK(['status', 'web', '-n', n])).stdout).toMatch(/STATUS: deployed/);
+    expect((await helmK(['get', 'manifest', 'web', '-n', n])).stdout).toContain('kind: Deployment');
+  });
+
+  it('upgrades, rolls back and uninstalls, and helm’s history agrees at each step', async () => {
+    const n = await ns('cycle');
+    const v1 = hbChart('cycle', '1.0.0', { 'extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  a: "1"\n', 'kept.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n  annotations:\n    helm.sh/resource-policy: keep\n' });
+    const v2 = hbChart('cycle', '2.0.0');
+    expect((await chart(['install', 'cy', v1, '-n', n])).code).toBe(0);
+    const up = await chart(['upgrade', 'cy', v2, '-n', n, '--set', 'replicas=3']);
+    expect(up.stderr).toBe('');
+    expect(up.stdout).toMatch(/REVISION: 2/);
+    expect((await getJson<{ spec: { replicas: number } }>(['get', 'deployment', 'cy', '-n', n])).spec.replicas).toBe(3);
+    // What v2 no longer renders is gone, except what asks to be kept.
+    await expect(kubectl(['get', 'configmap', 'extra', '-n', n])).rejects.toThrow(/NotFound/);
+    expect((await kubectl(['get', 'configmap', 'kept', '-n', n])).stdout).toContain('kept');
+
+    const rb = await chart(['rollback', 'cy', '1', '-n', n]);
+    expect(rb.code).toBe(0);
+    const hist = json<{ revision: number; status: string; description: string }[]>((await helmK(['history', 'cy', '-n', n, '-o', 'json'])).stdout);
+    expect(hist.map((h) => [h.revision, h.status, h.description])).toEqual([
+      [1, 'superseded', 'Install complete'],
+      [2, 'superseded', 'Upgrade complete'],
+      [3, 'deployed', 'Rollback to 1'],
+    ]);
+    expect((await kubectl(['get', 'configmap', 'extra', '-n', n])).stdout).toContain('extra');
+    expect(json<{ revision: number }[]>((await chart(['history', 'cy', '-n', n, '-o', 'json'])).stdout).map((h) => h.revision)).toEqual([1, 2, 3]);
+
+    const un = await chart(['uninstall', 'cy', '-n', n]);
+    expect(un.stdout).toMatch(/kept ConfigMap\/kept/);
+    await expect(kubectl(['get', 'deployment', 'cy', '-n', n])).rejects.toThrow(/NotFound/);
+    expect((await kubectl(['get', 'configmap', 'kept', '-n', n])).stdout).toContain('kept');
+    expect(json<unknown[]>((await helmK(['list', '-n', n, '-o', 'json'])).stdout)).toEqual([]);
+  });
+
+  it('manages releases helm made: list, history, status, get, upgrade-free rollback and uninstall', async () => {
+    const n = await ns('helmmade');
+    await helmK(['install', 'hm', goChart('gochart', '1.0.0', 'one'), '-n', n]);
+    await helmK(['upgrade', 'hm', goChart('gochart', '1.1.0', 'two'), '-n', n]);
+    const list = json<{ name: string; revision: string; chart: string; status: string }[]>((await chart(['list', '-n', n, '-o', 'json'])).stdout);
+    expect(list).toEqual([expect.objectContaining({ name: 'hm', revision: '2', chart: 'gochart-1.1.0', status: 'deployed' })]);
+    expect((await chart(['get', 'manifest', 'hm', '-n', n])).stdout).toContain('value: "two"');
+    expect((await chart(['status', 'hm', '-n', n])).stdout).toMatch(/DRIFT: none/);
+    // Rolling back re-applies revision 1's manifest; chart takes over the fields helm held (same release).
+    const rb = await chart(['rollback', 'hm', '-n', n]);
+    expect(rb.stderr).toBe('');
+    expect((await getJson<{ data: { value: string } }>(['get', 'configmap', 'gochart-cm', '-n', n])).data.value).toBe('one');
+    expect(json<{ revision: number; status: string }[]>((await helmK(['history', 'hm', '-n', n, '-o', 'json'])).stdout).pop()).toMatchObject({ revision: 3, status: 'deployed' });
+    // And an upgrade of a Go-template chart says what it needs.
+    const up = await chart(['upgrade', 'hm', goChart('gochart', '1.2.0', 'three'), '-n', n]);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/needs the Go-template engine/);
+    expect((await chart(['uninstall', 'hm', '-n', n])).code).toBe(0);
+    expect(json<unknown[]>((await helmK(['list', '-n', n, '-o', 'json'])).stdout)).toEqual([]);
+  });
+});
+
+describe('ownership, locks and recovery', () => {
+  it('refuses objects owned by nothing or by another release unless --take-ownership', async () => {
+    const n = await ns('own');
+    await kubectl(['create', 'deployment', 'taken', '--image=nginx', '-n', n]);
+    const c = hbChart('taken', '1.0.0');
+    const r = await chart(['install', 'taken', c, '-n', n]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Deployment\/taken in .* \(not owned by any release\)/);
+    expect(r.stderr).toMatch(/--take-ownership/);
+    expect(json<unknown[]>((await chart(['list', '-n', n, '-a', '-o', 'json'])).stdout)).toEqual([]);
+    const ok = await chart(['install', 'taken', c, '-n', n, '--take-ownership']);
+    expect(ok.code).toBe(0);
+  });
+
+  it('lets exactly one of two concurrent upgrades proceed; the other names the holder', async () => {
+    const n = await ns('race');
+    const c = hbChart('race', '1.0.0');
+    expect((await chart(['install', 'race', c, '-n', n])).code).toBe(0);
+    const [a, b] = await Promise.all([chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=2']), chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=3'])]);
+    const codes = [a.code, b.code].sort();
+    expect(codes).toEqual([0, 1]);
+    const loser = a.code === 1 ? a : b;
+    expect(loser.stderr).toMatch(/release race is busy: .*(held by|revision 2)/);
+    const hist = json<{ revision: number; status: string }[]>((await chart(['history', 'race', '-n', n, '-o', 'json'])).stdout);
+    expect(hist.map((h) => h.status)).toEqual(['superseded', 'deployed']);
+  });
+
+  it('recovers a release left pending by a killed upgrade, saying so', async () => {
+    const n = await ns('killed');
+    const c = hbChart('killed', '1.0.0');
+    expect((await chart(['install', 'killed', c, '-n', n])).code).toBe(0);
+    // --wait never ends here (no controllers): kill the upgrade while it waits.
+    const child = spawn(process.execPath, [CHART_BIN, 'upgrade', 'killed', c, '-n', n, '--set', 'replicas=2', '--wait', '--timeout', '60s'], { env: { ...process.env, ...env() }, stdio: 'ignore' });
+    await waitFor(async () => json<{ status: string }[]>((await chart(['history', 'killed', '-n', n, '-o', 'json'])).stdout).pop()?.status === 'pending-upgrade', { timeoutMs: 15_000, intervalMs: 200, what: 'the upgrade to start' });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect((await helmK(['status', 'killed', '-n', n])).stdout).toMatch(/STATUS: pending-upgrade/);
+    const next = await chart(['upgrade', 'killed', c, '-n', n, '--set', 'replicas=4']);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toMatch(/revision 2 was left pending-upgrade \(its process .* is gone\); marking it failed and going on/);
+    const hist = json<{ revision: number; status: string }[]>((await helmK(['history', 'killed', '-n', n, '-o', 'json'])).stdout);
+    expect(hist.map((h) => h.status)).toEqual(['superseded', 'failed', 'deployed']);
+  }, 40_000);
+});
+
+describe('wait, diff and drift', () => {
+  it('waits for readiness, and on a timeout names what is not ready and why', async () => {
+    const n = await ns('wait');
+    const c = hbChart('waiter', '1.0.0');
+    const slow = await chart(['install', 'slow', c, '-n', n, '--wait', '--timeout', '2s']);
+    expect(slow.code).toBe(1);
+    expect(slow.stderr).toMatch(/timed out after 2s waiting for 1 object\(s\) to be ready:\n\s+Deployment\/slow in .*: /);
+    expect(json<{ status: string }[]>((await chart(['history', 'slow', '-n', n, '-o', 'json'])).stdout).pop()?.status).toBe('failed');
+
+    // Playing the controller: the Deployment becomes available while install waits.
+    const install = chart(['install', 'ready', c, '-n', n, '--wait', '--timeout', '20s']);
+    await waitFor(async () => (await kubectl(['get', 'deployment', 'ready', '-n', n]).catch(() => ({ stdout: '' }))).stdout.includes('ready'), { timeoutMs: 10_000, intervalMs: 100, what: 'the Deployment to exist' });
+    const gen = (await getJson<{ metadata: { generation: number } }>(['get', 'deployment', 'ready', '-n', n])).metadata.generation;
+    await setStatus({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ready', namespace: n }, { observedGeneration: gen, replicas: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1 });
+    const r = await install;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  }, 40_000);
+
+  it('shows drift made with kubectl in diff and status, and an upgrade takes the fields back', async () => {
+    const n = await ns('drift');
+    const c = hbChart('drift', '1.0.0');
+    expect((await chart(['install', 'drift', c, '-n', n, '--set', 'replicas=2'])).code).toBe(0);
+    const clean = await chart(['diff', 'drift', c, '-n', n, '--detailed-exitcode']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('no changes\n');
+    await kubectl(['scale', 'deployment', 'drift', '--replicas=5', '-n', n]);
+    const d = await chart(['diff', 'drift', c, '-n', n, '--detailed-exitcode']);
+    expect(d.code).toBe(2);
+    expect(d.stdout).toMatch(/Deployment\/drift \(.*\): changed/);
+    expect(d.stdout).toMatch(/-\s+replicas: 5\n\+\s+replicas: 2/);
+    expect((await chart(['status', 'drift', '-n', n])).stdout).toMatch(/DRIFT: the cluster differs/);
+    const j = json<{ changed: boolean; objects: { kind: string; change: string }[] }>((await chart(['diff', 'drift', c, '-n', n, '-o', 'json'])).stdout);
+    expect(j.changed).toBe(true);
+    expect((await chart(['upgrade', 'drift', c, '-n', n, '--force-conflicts'])).code).toBe(0);
+    expect((await getJson<{ spec: { replicas: number } }>(['get', 'deployment', 'drift', '-n', n])).spec.replicas).toBe(2);
+    expect((await chart(['status', 'drift', '-n', n])).stdout).toMatch(/DRIFT: none/);
+  }, 40_000);
+
+  it('refuses a record over the Secret size limit before anything is applied', async () => {
+    const n = await ns('big');
+    const c = hbChart('big', '1.0.0');
+    mkdirSync(join(c, 'files'), { recursive: true });
+    writeFileSync(join(c, 'files', 'blob.txt'), randomBytes(1_400_000).toString('base64'));
+    const r = await chart(['install', 'big', c, '-n', n]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/over the \d+ bytes a Kubernetes Secret holds; nothing was applied/);
+    expect(r.stderr).toMatch(/files\/blob.txt/);
+    await expect(kubectl(['get', 'deployment', 'big', '-n', n])).rejects.toThrow(/NotFound/);
+  });
+});
