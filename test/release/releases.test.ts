@@ -229,3 +229,98 @@ describe('wait, diff and drift', () => {
     await expect(kubectl(['get', 'deployment', 'big', '-n', n])).rejects.toThrow(/NotFound/);
   });
 });
+
+describe('hooks, CRDs, tests, dry runs and signals', () => {
+  const job = (name: string, annotations: string) => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  annotations:\n${annotations}spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: run\n          image: busybox\n`;
+  /** Plays the Job controller: marks the Job succeeded once it exists. */
+  const completeJob = async (name: string, n: string) => {
+    await waitFor(async () => (await kubectl(['get', 'job', name, '-n', n]).catch(() => ({ stdout: '' }))).stdout.includes(name), { timeoutMs: 15_000, intervalMs: 100, what: `job ${name} to exist` });
+    await setStatus({ apiVersion: 'batch/v1', kind: 'Job', name, namespace: n }, { succeeded: 1 });
+  };
+
+  it('runs a pre-install hook Job to completion before the objects, deletes it as its policy says, and runs chart test', async () => {
+    const n = await ns('hooks');
+    const c = hbChart('hooked', '1.0.0', {
+      'migrate.yaml': job('migrate', '    helm.sh/hook: pre-install\n    helm.sh/hook-weight: "-1"\n    helm.sh/hook-delete-policy: hook-succeeded\n'),
+      'test.yaml': job('smoke', '    helm.sh/hook: test\n'),
+    });
+    const install = chart(['install', 'hooked', c, '-n', n, '--timeout', '20s']);
+    await completeJob('migrate', n);
+    const r = await install;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    await expect(kubectl(['get', 'job', 'migrate', '-n', n])).rejects.toThrow(/NotFound/);
+    const hooks = (await helmK(['get', 'hooks', 'hooked', '-n', n])).stdout;
+    expect(hooks).toContain('name: migrate');
+    const test = chart(['test', 'hooked', '-n', n, '--timeout', '20s']);
+    await completeJob('smoke', n);
+    const t = await test;
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/TEST SUITE: smoke\n[\s\S]*Phase: Succeeded/);
+  }, 40_000);
+
+  it('fails an install whose hook fails, and marks the revision failed', async () => {
+    const n = await ns('hookfail');
+    const c = hbChart('hookfail', '1.0.0', { 'pre.yaml': job('pre', '    helm.sh/hook: pre-install\n') });
+    const install = chart(['install', 'hookfail', c, '-n', n, '--timeout', '20s']);
+    await waitFor(async () => (await kubectl(['get', 'job', 'pre', '-n', n]).catch(() => ({ stdout: '' }))).stdout.includes('pre'), { timeoutMs: 15_000, intervalMs: 100, what: 'the hook job' });
+    await setStatus({ apiVersion: 'batch/v1', kind: 'Job', name: 'pre', namespace: n }, { failed: 1, conditions: [{ type: 'Failed', status: 'True', message: 'BackoffLimitExceeded' }] });
+    const r = await install;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/pre-install hook Job\/pre in .* failed: BackoffLimitExceeded/);
+    expect(json<{ status: string }[]>((await helmK(['history', 'hookfail', '-n', n, '-o', 'json'])).stdout).pop()?.status).toBe('failed');
+    await expect(kubectl(['get', 'deployment', 'hookfail', '-n', n])).rejects.toThrow(/NotFound/);
+  }, 40_000);
+
+  it('creates CRDs from crds/ first and never upgrades them', async () => {
+    const n = await ns('crds');
+    const crd = (desc: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names:\n    kind: Widget\n    plural: widgets\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          description: ${desc}\n          x-kubernetes-preserve-unknown-fields: true\n`;
+    const c = hbChart('widgets', '1.0.0');
+    mkdirSync(join(c, 'crds'), { recursive: true });
+    writeFileSync(join(c, 'crds', 'widget.yaml'), crd('first'));
+    const r = await chart(['install', 'widgets', c, '-n', n]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/created\s+CustomResourceDefinition\/widgets.example.com/);
+    writeFileSync(join(c, 'crds', 'widget.yaml'), crd('second'));
+    const again = await chart(['install', 'widgets2', c, '-n', n]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/CRD widgets.example.com exists and differs from the chart's .*; CRDs are never upgraded/);
+    expect((await kubectl(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.spec.versions[0].schema.openAPIV3Schema.description}'])).stdout).toBe('first');
+  });
+
+  it('dry runs store nothing: client prints the manifest, server asks the API server', async () => {
+    const n = await ns('dry');
+    const c = hbChart('dry', '1.0.0');
+    const client = await chart(['install', 'dry', c, '-n', n, '--dry-run']);
+    expect(client.code).toBe(0);
+    expect(client.stdout).toMatch(/MANIFEST:\n---\n# Source: dry\/templates\/deploy.yaml/);
+    const server = await chart(['install', 'dry', c, '-n', n, '--dry-run=server', '-o', 'json']);
+    expect(server.code).toBe(0);
+    expect(json<{ changes: { action: string; kind: string }[] }>(server.stdout).changes).toEqual([expect.objectContaining({ action: 'created', kind: 'Deployment' })]);
+    await expect(kubectl(['get', 'deployment', 'dry', '-n', n])).rejects.toThrow(/NotFound/);
+    expect(json<unknown[]>((await helmK(['list', '-n', n, '-o', 'json'])).stdout)).toEqual([]);
+  });
+
+  it('marks the revision failed when SIGTERM stops an upgrade', async () => {
+    const n = await ns('sigterm');
+    const c = hbChart('sig', '1.0.0');
+    expect((await chart(['install', 'sig', c, '-n', n])).code).toBe(0);
+    const child = spawn(process.execPath, [CHART_BIN, 'upgrade', 'sig', c, '-n', n, '--set', 'replicas=2', '--wait', '--timeout', '60s'], { env: { ...process.env, ...env() }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await waitFor(async () => json<{ status: string }[]>((await chart(['history', 'sig', '-n', n, '-o', 'json'])).stdout).pop()?.status === 'pending-upgrade', { timeoutMs: 15_000, intervalMs: 200, what: 'the upgrade to start' });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/SIGTERM: stopping; the revision is marked failed/);
+    expect(json<{ status: string }[]>((await helmK(['history', 'sig', '-n', n, '-o', 'json'])).stdout).pop()?.status).toBe('failed');
+  }, 40_000);
+
+  it('says in one line which context, server and resource refused an unprivileged user', async () => {
+    const n = await ns('rbac');
+    const r = await chart(['--kube-context', 'viewer', 'list', '-n', n]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/forbidden|FORBIDDEN|may not/i);
+    expect(r.stderr).toMatch(/context "viewer"/);
+  });
+});
