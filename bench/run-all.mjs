@@ -8,11 +8,13 @@ import * as big from './big-chart.mjs';
 import * as registry from './registry.mjs';
 import * as repo from './repo.mjs';
 import * as abuse from './abuse.mjs';
+import * as release from './release.mjs';
 
 const results = [startup.run(), ...scaffold.run(), ...big.run()];
 const registryFigures = await registry.run();
 results.push(...(await repo.run()));
 const abuseFigures = await abuse.run();
+const releaseFigures = await release.run();
 mkdirSync(WORK, { recursive: true });
-writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, registry: registryFigures, abuse: abuseFigures }, null, 2));
+writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, registry: registryFigures, abuse: abuseFigures, release: releaseFigures }, null, 2));
 console.log(`\n${results.filter((r) => r.met).length}/${results.length} goals met; details in bench/.work/results.json`);
