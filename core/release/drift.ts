@@ -7,8 +7,12 @@ import { describeRef, ResourceManager, type ObjectRef } from './resources.js';
 /** Fields the API server maintains itself: never part of a comparison. */
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 
-/** An object as it is compared: no status, no server-kept metadata, Secret values masked (equal values keep equal masks). */
-export function comparable(o: KubeObject | undefined): Record<string, unknown> | undefined {
+/**
+ * An object as it is compared: no status, no server-kept metadata, and Secret values masked — a value equal
+ * in `peer` (the other side of the comparison) becomes `***`, one that differs `*** (current value)` on the
+ * live side and `*** (new value)` on the desired side, so a diff shows which keys change, never what they hold.
+ */
+export function comparable(o: KubeObject | undefined, peer?: KubeObject, side: 'live' | 'desired' = 'live'): Record<string, unknown> | undefined {
   if (!o) return undefined;
   const { status: _status, ...rest } = o;
   void _status;
@@ -26,12 +30,9 @@ export function comparable(o: KubeObject | undefined): Record<string, unknown> |
     for (const field of ['data', 'stringData']) {
       const values = o[field] as Record<string, string> | undefined;
       if (!values) continue;
+      const other = (peer?.[field] ?? {}) as Record<string, string>;
       const masked: Record<string, string> = {};
-      const seen = new Map<string, number>();
-      for (const [k, v] of Object.entries(values)) {
-        if (!seen.has(v)) seen.set(v, seen.size + 1);
-        masked[k] = `*** (value ${seen.get(v)}, masked)`;
-      }
+      for (const [k, v] of Object.entries(values)) masked[k] = !peer || other[k] === v ? '***' : side === 'live' ? '*** (current value)' : '*** (new value)';
       out[field] = masked;
     }
   }
@@ -67,8 +68,8 @@ export async function diffObjects(kube: KubeClient, manager: ResourceManager, de
       if (!hasCode(e, 'KUBE_UNKNOWN_KIND', 'KUBE_NOT_FOUND')) throw e;
       after = o;
     }
-    const a = toYaml(comparable(live));
-    const b = toYaml(comparable(after));
+    const a = toYaml(comparable(live, after));
+    const b = toYaml(comparable(after, live, 'desired'));
     const change = !live ? 'added' : a === b ? 'unchanged' : 'changed';
     out.push({ ref, change, diff: change === 'unchanged' ? '' : createTwoFilesPatch(`live ${describeRef(ref)}`, `desired ${describeRef(ref)}`, a, b, '', '', { context: 3 }) });
   }

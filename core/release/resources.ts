@@ -93,7 +93,15 @@ export class ResourceManager {
       metadata.labels = { ...(metadata.labels ?? {}), [MANAGED_BY_LABEL]: 'Helm' };
       metadata.annotations = { ...(metadata.annotations ?? {}), [RELEASE_NAME_ANNOTATION]: this.release.name, [RELEASE_NAMESPACE_ANNOTATION]: this.release.namespace };
     }
-    return { ...o, metadata };
+    const out: KubeObject = { ...o, metadata };
+    // Secrets: stringData as data, so server-side apply (and its dry run, for diff) sees the values change.
+    if (o.kind === 'Secret' && o.stringData && typeof o.stringData === 'object') {
+      const data: Record<string, string> = { ...((o.data as Record<string, string> | undefined) ?? {}) };
+      for (const [k, v] of Object.entries(o.stringData as Record<string, unknown>)) data[k] = Buffer.from(String(v ?? '')).toString('base64');
+      out.data = data;
+      delete out.stringData;
+    }
+    return out;
   }
 
   /** The API address of an object as prepared. */

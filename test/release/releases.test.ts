@@ -324,3 +324,57 @@ describe('hooks, CRDs, tests, dry runs and signals', () => {
     expect(r.stderr).toMatch(/context "viewer"/);
   });
 });
+
+describe('values, names and options as helm has them', () => {
+  it('upgrade --install installs; an upgrade without new values keeps the previous ones; --reset-values drops them', async () => {
+    const n = await ns('vals');
+    const c = hbChart('vals', '1.0.0');
+    expect((await chart(['upgrade', 'vals', c, '-n', n, '--install', '--set', 'replicas=4'])).code).toBe(0);
+    expect((await chart(['upgrade', 'vals', c, '-n', n])).code).toBe(0);
+    expect((await getJson<{ spec: { replicas: number } }>(['get', 'deployment', 'vals', '-n', n])).spec.replicas).toBe(4);
+    expect((await helmK(['get', 'values', 'vals', '-n', n, '-o', 'json'])).stdout.trim()).toBe('{"replicas":4}');
+    expect((await chart(['upgrade', 'vals', c, '-n', n, '--reset-values'])).code).toBe(0);
+    expect((await getJson<{ spec: { replicas: number } }>(['get', 'deployment', 'vals', '-n', n])).spec.replicas).toBe(1);
+    expect((await chart(['get', 'values', 'vals', '-n', n, '--all', '-o', 'json'])).stdout.trim()).toBe('{"replicas":1}');
+  });
+
+  it('--generate-name, --labels, -A and --history-max', async () => {
+    const a = await ns('gen');
+    const c = hbChart('gen', '1.0.0');
+    const r = await chart(['install', c, '--generate-name', '-n', a, '-l', 'team=core', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const name = json<{ name: string }>(r.stdout).name;
+    expect(name).toMatch(/^gen-[a-z0-9]+$/);
+    const secret = await getJson<{ metadata: { labels: Record<string, string> } }>(['get', 'secret', `sh.helm.release.v1.${name}.v1`, '-n', a]);
+    expect(secret.metadata.labels.team).toBe('core');
+    for (let i = 0; i < 3; i++) expect((await chart(['upgrade', name, c, '-n', a, '--history-max', '2'])).code).toBe(0);
+    expect(json<{ revision: number }[]>((await chart(['history', name, '-n', a, '-o', 'json'])).stdout).map((h) => h.revision)).toEqual([3, 4]);
+    const all = json<{ name: string; namespace: string }[]>((await chart(['list', '-A', '-o', 'json'])).stdout);
+    expect(all).toContainEqual(expect.objectContaining({ name, namespace: a }));
+  });
+
+  it('--atomic rolls a failed upgrade back to the revision before it', async () => {
+    const n = await ns('atomic');
+    expect((await chart(['install', 'atomic', hbChart('atomic', '1.0.0'), '-n', n])).code).toBe(0);
+    // Version 2 has an object the API server refuses, after the Deployment was applied.
+    const broken = hbChart('atomic', '2.0.0', { 'zz-bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  nested:\n    not: a string\n' });
+    const r = await chart(['upgrade', 'atomic', broken, '-n', n, '--set', 'replicas=2', '--atomic']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rolling back to revision 1/);
+    const hist = json<{ status: string; description: string }[]>((await helmK(['history', 'atomic', '-n', n, '-o', 'json'])).stdout);
+    expect(hist.map((h) => h.status)).toEqual(['superseded', 'failed', 'deployed']);
+    expect(hist[2].description).toBe('Rollback to 1');
+    expect((await getJson<{ spec: { replicas: number } }>(['get', 'deployment', 'atomic', '-n', n])).spec.replicas).toBe(1);
+  }, 30_000);
+
+  it('masks Secret values in diff, while a changed value still shows', async () => {
+    const n = await ns('secret');
+    const c = hbChart('sec', '1.0.0', { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: {{Values.password}}\n' });
+    writeFileSync(join(c, 'values.yaml'), 'replicas: 1\npassword: hunter2\n');
+    expect((await chart(['install', 'sec', c, '-n', n])).code).toBe(0);
+    const d = await chart(['diff', 'sec', c, '-n', n, '--set', 'password=correct-horse']);
+    expect(d.stdout).toMatch(/Secret\/creds \(.*\): changed/);
+    expect(d.stdout).not.toMatch(/hunter2|correct-horse|aHVudGVyMg|Y29ycmVjdC1ob3JzZQ/);
+    expect(d.stdout).toMatch(/-\s+password: '?\*\*\* \(current value\)'?\n\+\s+password: '?\*\*\* \(new value\)'?/);
+  });
+});
