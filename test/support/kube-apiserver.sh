@@ -41,9 +41,9 @@ install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-upgrade \
     etcd-server openssl curl golang-go make rsync golang-github-modern-go-reflect2-dev >/dev/null
   built && return 0
-  local work
+  work=''
   work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
+  trap 'rm -rf "${work:-}"' EXIT
   (cd "$work" && apt-get source -qq --download-only kubernetes)
   local tree=$work/go/src/k8s.io/kubernetes
   mkdir -p "$(dirname "$tree")"
