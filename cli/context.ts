@@ -5,6 +5,28 @@ import { terminalProgress } from './progress.js';
 
 let current: ActionContext | undefined;
 
+/** Discovery kept for 10 minutes in the cache folder, as kubectl keeps its own; a kind it misses is looked up again. */
+function discoveryCache(): import('../core/kube/client.js').DiscoveryCache | undefined {
+  const cache = current?.cache;
+  if (!cache) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const key = (server: string) => createHash('sha256').update(server).digest('hex');
+  return {
+    read(server) {
+      const raw = cache.read('discovery', key(server));
+      if (!raw) return undefined;
+      try {
+        const snap = JSON.parse(raw.toString('utf8')) as import('../core/kube/client.js').DiscoverySnapshot;
+        return Date.now() - snap.at < 10 * 60_000 ? snap : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write: (server, snap) => cache.write('discovery', key(server), JSON.stringify(snap)),
+  };
+}
+
 /** The cluster of the kubeconfig flags and KUBECONFIG, connected on first use (commands without a cluster never load it). */
 function clusterAccess(flags: { kubeconfig?: string; kubeContext?: string }): ClusterAccess {
   let kube: KubeClient | undefined;
@@ -13,7 +35,7 @@ function clusterAccess(flags: { kubeconfig?: string; kubeContext?: string }): Cl
     if (!kube) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { loadKubeClient } = require('../core/kube/client.js') as typeof import('../core/kube/client.js');
-      kube = loadKubeClient({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, env: process.env });
+      kube = loadKubeClient({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, env: process.env, discoveryCache: discoveryCache() });
     }
     return kube;
   };

@@ -12,6 +12,23 @@ export type { KubeConfigOptions } from './kubeconfig.js';
 export interface KubeClientOptions extends KubeConfigOptions {
   /** Give up on one request after this long (default 30 s): the server counts as unreachable. */
   requestTimeoutMs?: number;
+  /** Where discovery is kept between commands (as kubectl's discovery cache), keyed by server. */
+  discoveryCache?: DiscoveryCache;
+}
+
+/** What discovery found, as kept between commands. */
+export interface DiscoverySnapshot {
+  /** When it was taken (ms since the epoch). */
+  at: number;
+  version: { gitVersion: string; major: string; minor: string };
+  groupVersions: string[];
+  resources: Record<string, { name: string; kind: string; namespaced: boolean }[] | null>;
+}
+
+/** A place to keep discovery: read gives undefined when there is nothing (or it is stale). */
+export interface DiscoveryCache {
+  read(server: string): DiscoverySnapshot | undefined;
+  write(server: string, snapshot: DiscoverySnapshot): void;
 }
 
 /** A field another manager owns, from a refused server-side apply. */
@@ -42,7 +59,9 @@ export class KubeApplyConflictError extends ChartroomError {
  */
 export function loadKubeClient(opts: KubeClientOptions): KubeClient {
   const target = loadKubeTarget(opts);
-  return new RestKubeClient(target.config, target.context, target.server, target.namespace, opts.requestTimeoutMs ?? 30_000);
+  const client = new RestKubeClient(target.config, target.context, target.server, target.namespace, opts.requestTimeoutMs ?? 30_000);
+  if (opts.discoveryCache) client.useDiscoveryCache(opts.discoveryCache);
+  return client;
 }
 
 /** The Status object the API server answers errors with. */
@@ -113,12 +132,30 @@ class RestKubeClient implements KubeClient {
     });
   }
 
+  #discoveryCache: DiscoveryCache | undefined;
+
+  /** Starts from discovery kept by an earlier command, and keeps what this one finds. */
+  useDiscoveryCache(cache: DiscoveryCache): void {
+    this.#discoveryCache = cache;
+    const snap = cache.read(this.server);
+    if (!snap) return;
+    this.#version = Promise.resolve(snap.version);
+    this.#groupVersions = Promise.resolve(snap.groupVersions);
+    for (const [gv, list] of Object.entries(snap.resources)) this.#resources.set(gv, Promise.resolve(list));
+  }
+
   async apiVersions(): Promise<string[]> {
     const groupVersions = await this.#listGroupVersions();
     const lists = await Promise.all(
       // An aggregated API that is down fails its own discovery; the other groups still count (as Helm does).
       groupVersions.map((gv) => this.#resourceList(gv).catch(() => null)),
     );
+    if (this.#discoveryCache && this.#version) {
+      const version = await this.#version.catch(() => undefined);
+      const resources: DiscoverySnapshot['resources'] = Object.create(null);
+      groupVersions.forEach((gv, i) => (resources[gv] = lists[i]?.map((r) => ({ name: r.name, kind: r.kind, namespaced: r.namespaced })) ?? null));
+      if (version) this.#discoveryCache.write(this.server, { at: Date.now(), version, groupVersions, resources });
+    }
     const out = new Set<string>();
     groupVersions.forEach((gv, i) => {
       out.add(gv);

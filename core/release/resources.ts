@@ -117,17 +117,39 @@ export class ResourceManager {
     const live = new Map<string, KubeObject>();
     const foreign: string[] = [];
     const limit = pLimit(this.opts.concurrency ?? 16);
+    const check = (o: KubeObject, existing: KubeObject | undefined) => {
+      if (!existing) return;
+      live.set(refKey(ResourceManager.ref(o)), existing);
+      if (ownedBy(existing, this.release) || takeOwnership) return;
+      const owner = existing.metadata.annotations?.[RELEASE_NAME_ANNOTATION];
+      foreign.push(`${describeRef(ResourceManager.ref(o))} (${owner ? `owned by release ${owner} in ${existing.metadata.annotations?.[RELEASE_NAMESPACE_ANNOTATION] ?? '?'}` : 'not owned by any release'})`);
+    };
+    // Many objects of one kind in one namespace: one LIST instead of a GET each.
+    const groups = new Map<string, KubeObject[]>();
+    for (const o of objs) {
+      const key = `${o.apiVersion}\0${o.kind}\0${o.metadata.namespace ?? ''}`;
+      const g = groups.get(key);
+      if (g) g.push(o);
+      else groups.set(key, [o]);
+    }
     await Promise.all(
-      objs.map((o) =>
-        limit(async () => {
-          const existing = await this.kube.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
-          if (!existing) return;
-          live.set(refKey(ResourceManager.ref(o)), existing);
-          if (ownedBy(existing, this.release) || takeOwnership) return;
-          const owner = existing.metadata.annotations?.[RELEASE_NAME_ANNOTATION];
-          foreign.push(`${describeRef(ResourceManager.ref(o))} (${owner ? `owned by release ${owner} in ${existing.metadata.annotations?.[RELEASE_NAMESPACE_ANNOTATION] ?? '?'}` : 'not owned by any release'})`);
-        }),
-      ),
+      [...groups.values()].map(async (group) => {
+        if (group.length >= 8) {
+          const first = group[0];
+          let listed: KubeObject[] | undefined;
+          try {
+            listed = await limit(() => this.kube.list(first.apiVersion, first.kind, first.metadata.namespace));
+          } catch (e) {
+            if (!hasCode(e, 'KUBE_FORBIDDEN', 'KUBE_UNKNOWN_KIND', 'KUBE_NOT_FOUND')) throw e;
+          }
+          if (listed) {
+            const byName = new Map(listed.map((x) => [x.metadata.name, x]));
+            for (const o of group) check(o, byName.get(o.metadata.name));
+            return;
+          }
+        }
+        await Promise.all(group.map((o) => limit(async () => check(o, await this.kube.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace)))));
+      }),
     );
     if (foreign.length) {
       foreign.sort();

@@ -274,18 +274,18 @@ describe('hooks, CRDs, tests, dry runs and signals', () => {
 
   it('creates CRDs from crds/ first and never upgrades them', async () => {
     const n = await ns('crds');
-    const crd = (desc: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names:\n    kind: Widget\n    plural: widgets\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          description: ${desc}\n          x-kubernetes-preserve-unknown-fields: true\n`;
+    const crd = (desc: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.release.chartroom.test\nspec:\n  group: release.chartroom.test\n  names:\n    kind: Gadget\n    plural: gadgets\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          description: ${desc}\n          x-kubernetes-preserve-unknown-fields: true\n`;
     const c = hbChart('widgets', '1.0.0');
     mkdirSync(join(c, 'crds'), { recursive: true });
     writeFileSync(join(c, 'crds', 'widget.yaml'), crd('first'));
     const r = await chart(['install', 'widgets', c, '-n', n]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/created\s+CustomResourceDefinition\/widgets.example.com/);
+    expect(r.stdout).toMatch(/created\s+CustomResourceDefinition\/gadgets.release.chartroom.test/);
     writeFileSync(join(c, 'crds', 'widget.yaml'), crd('second'));
     const again = await chart(['install', 'widgets2', c, '-n', n]);
     expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/CRD widgets.example.com exists and differs from the chart's .*; CRDs are never upgraded/);
-    expect((await kubectl(['get', 'crd', 'widgets.example.com', '-o', 'jsonpath={.spec.versions[0].schema.openAPIV3Schema.description}'])).stdout).toBe('first');
+    expect(again.stderr).toMatch(/CRD gadgets.release.chartroom.test exists and differs from the chart's .*; CRDs are never upgraded/);
+    expect((await kubectl(['get', 'crd', 'gadgets.release.chartroom.test', '-o', 'jsonpath={.spec.versions[0].schema.openAPIV3Schema.description}'])).stdout).toBe('first');
   });
 
   it('dry runs store nothing: client prints the manifest, server asks the API server', async () => {
