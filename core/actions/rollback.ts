@@ -1,10 +1,10 @@
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
-import { clusterOf } from '../release/cluster-render.js';
+import { openRelease } from '../release/cluster-render.js';
 import { goTime } from '../release/codec.js';
 import { deploy, planDeploy } from '../release/deploy.js';
 import type { Release } from '../release/model.js';
-import { beginOperation, latestAfterRecovery } from '../release/operation.js';
+import { beginOperation } from '../release/operation.js';
 import { pruneHistory } from '../release/history.js';
 import type { ApplyFlags, ReleaseResult } from './install.js';
 import { DEFAULT_TIMEOUT_MS, FIELD_MANAGER } from './install.js';
@@ -21,12 +21,7 @@ export interface RollbackOptions extends ApplyFlags {
  * values, manifest and hooks (not rendered again, as Helm does), applied server-side.
  */
 export async function rollbackRelease(ctx: ActionContext, opts: RollbackOptions): Promise<ReleaseResult> {
-  const cluster = clusterOf(ctx);
-  const kube = cluster.kube();
-  const namespace = opts.namespace ?? kube.namespace;
-  const store = cluster.releases(namespace);
-  const history = await latestAfterRecovery(store, opts.name, { clock: ctx.clock, log: ctx.log, waitForLockMs: opts.waitForLockMs });
-  const latest = history[history.length - 1];
+  const { kube, namespace, store, history, latest } = await openRelease(ctx, opts.name, opts);
   if (!latest) throw new ChartroomError('RELEASE_NOT_FOUND', `release ${opts.name} is not installed in ${namespace}`);
   const targetVersion = opts.revision && opts.revision > 0 ? opts.revision : latest.version - 1;
   const target = history.find((r) => r.version === targetVersion);

@@ -1,9 +1,8 @@
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
-import { clusterOf } from '../release/cluster-render.js';
+import { openRelease } from '../release/cluster-render.js';
 import { goTime } from '../release/codec.js';
 import { undeploy } from '../release/deploy.js';
-import { latestAfterRecovery } from '../release/operation.js';
 import type { Change } from '../release/resources.js';
 import { DEFAULT_TIMEOUT_MS, FIELD_MANAGER } from './install.js';
 
@@ -24,12 +23,7 @@ export interface UninstallOptions {
  * marked uninstalled.
  */
 export async function uninstallRelease(ctx: ActionContext, opts: UninstallOptions): Promise<{ changes: Change[]; kept: boolean }> {
-  const cluster = clusterOf(ctx);
-  const kube = cluster.kube();
-  const namespace = opts.namespace ?? kube.namespace;
-  const store = cluster.releases(namespace);
-  const history = await latestAfterRecovery(store, opts.name, { clock: ctx.clock, log: ctx.log, waitForLockMs: opts.waitForLockMs });
-  const latest = history[history.length - 1];
+  const { kube, namespace, store, history, latest } = await openRelease(ctx, opts.name, opts);
   if (!latest || latest.info.status === 'uninstalled') throw new ChartroomError('RELEASE_NOT_FOUND', `release ${opts.name} is not installed in ${namespace}`);
   latest.info.status = 'uninstalling';
   latest.info.deleted = goTime(ctx.clock());

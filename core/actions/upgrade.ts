@@ -3,10 +3,10 @@ import type { ActionContext } from '../context.js';
 import type { Chart, Values } from '../chart/model.js';
 import { engineFor } from '../../template-engine/index.js';
 import { loadChartFrom } from '../sources/index.js';
-import { clusterOf, renderForCluster } from '../release/cluster-render.js';
+import { openRelease, renderForCluster } from '../release/cluster-render.js';
 import { deploy, planDeploy } from '../release/deploy.js';
 import type { Release } from '../release/model.js';
-import { beginOperation, buildRelease, checkRecordSize, latestAfterRecovery } from '../release/operation.js';
+import { beginOperation, buildRelease, checkRecordSize } from '../release/operation.js';
 import { pruneHistory } from '../release/history.js';
 import { DEFAULT_TIMEOUT_MS, FIELD_MANAGER, installRelease, type InstallOptions, type ReleaseResult } from './install.js';
 import { rollbackRelease } from './rollback.js';
@@ -34,13 +34,8 @@ function baseValues(opts: UpgradeOptions, current: Release): Values | undefined 
 
 /** Upgrades a release to a chart (and values): a new revision, applied server-side; what the chart no longer renders is deleted. */
 export async function upgradeRelease(ctx: ActionContext, opts: UpgradeOptions): Promise<ReleaseResult> {
-  const cluster = clusterOf(ctx);
-  const kube = cluster.kube();
-  const namespace = opts.namespace ?? kube.namespace;
-  const store = cluster.releases(namespace);
-  const history = await latestAfterRecovery(store, opts.name, { clock: ctx.clock, log: ctx.log, waitForLockMs: opts.waitForLockMs });
+  const { kube, namespace, store, history, latest } = await openRelease(ctx, opts.name, opts);
   const deployed = [...history].reverse().find((r) => r.info.status === 'deployed');
-  const latest = history[history.length - 1];
   if (!latest || latest.info.status === 'uninstalled') {
     if (opts.install) return installRelease(ctx, opts);
     throw new ChartroomError('RELEASE_NOT_FOUND', `release ${opts.name} is not installed in ${namespace}`, { hint: `install it first, or use chart upgrade --install` });

@@ -147,18 +147,27 @@ describe('ownership, locks and recovery', () => {
     expect(ok.code).toBe(0);
   });
 
-  it('lets exactly one of two concurrent upgrades proceed; the other names the holder', async () => {
+  it('lets one upgrade hold a release: another fails at once naming the holder, or waits with --wait-for-lock', async () => {
     const n = await ns('race');
     const c = hbChart('race', '1.0.0');
     expect((await chart(['install', 'race', c, '-n', n])).code).toBe(0);
-    const [a, b] = await Promise.all([chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=2']), chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=3'])]);
-    const codes = [a.code, b.code].sort();
-    expect(codes).toEqual([0, 1]);
-    const loser = a.code === 1 ? a : b;
-    expect(loser.stderr).toMatch(/release race is busy: .*(held by|revision 2)/);
+    // A holds the release while it waits for readiness (the test plays the controller to let it finish).
+    const a = chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=2', '--wait', '--timeout', '30s']);
+    await waitFor(async () => json<{ status: string }[]>((await chart(['history', 'race', '-n', n, '-o', 'json'])).stdout).pop()?.status === 'pending-upgrade', { timeoutMs: 15_000, intervalMs: 100, what: 'the first upgrade to hold the release' });
+    const b = await chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=3']);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/release race is busy: revision 2 is pending-upgrade, held by \S+\.\d+ since \S+/);
+    const waiting = chart(['upgrade', 'race', c, '-n', n, '--set', 'replicas=4', '--wait-for-lock', '--timeout', '30s']);
+    const gen = (await getJson<{ metadata: { generation: number } }>(['get', 'deployment', 'race', '-n', n])).metadata.generation;
+    await setStatus({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'race', namespace: n }, { observedGeneration: gen, replicas: 2, updatedReplicas: 2, availableReplicas: 2, readyReplicas: 2 });
+    expect((await a).code).toBe(0);
+    const w = await waiting;
+    expect(w.stderr).toBe('');
+    expect(w.code).toBe(0);
     const hist = json<{ revision: number; status: string }[]>((await chart(['history', 'race', '-n', n, '-o', 'json'])).stdout);
-    expect(hist.map((h) => h.status)).toEqual(['superseded', 'deployed']);
-  });
+    expect(hist.map((h) => [h.revision, h.status])).toEqual([[1, 'superseded'], [2, 'superseded'], [3, 'deployed']]);
+    expect((await getJson<{ spec: { replicas: number } }>(['get', 'deployment', 'race', '-n', n])).spec.replicas).toBe(4);
+  }, 60_000);
 
   it('recovers a release left pending by a killed upgrade, saying so', async () => {
     const n = await ns('killed');

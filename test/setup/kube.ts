@@ -1,8 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createRequire as requireFrom } from 'node:module';
+import type * as Ports from './ports.js';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+// Loaded by file name: Jest requires global setup modules without the tests' './x.js' mapping.
+const { freePair, freePort } = requireFrom(import.meta.url)('./ports.ts') as typeof Ports;
 
 const run = promisify(execFile);
 
@@ -12,33 +15,7 @@ export const KUBE_PREFIX = process.env.CHARTROOM_KUBE_PREFIX || '/var/cache/char
 const ANOTHER_CLUSTER =
   'or point the tests at a cluster you have: CHARTROOM_TEST_KUBECONFIG=/path/to/kubeconfig with contexts `test` (cluster-admin) and `viewer` (no rights) (docs/testing.md)';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
 /** Two free consecutive ports (etcd's client and peer ports). */
-async function freePair(): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p < 65000 && (await isFree(p + 1))) return p;
-  }
-}
 
 function onPath(cmd: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {

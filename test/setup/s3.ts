@@ -1,38 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createRequire as requireFrom } from 'node:module';
+import type * as Ports from './ports.js';
 import { promisify } from 'node:util';
+// Loaded by file name: Jest requires global setup modules without the tests' './x.js' mapping.
+const { freePair, freePort } = requireFrom(import.meta.url)('./ports.ts') as typeof Ports;
 
 const run = promisify(execFile);
 const SCRIPT = join(process.cwd(), 'test', 'support', 'ceph-rgw.sh');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function freePair(): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p < 65000 && (await isFree(p + 1))) return p;
-  }
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
 
 function haveCeph(): boolean {
   return ['/usr/bin/radosgw', '/usr/bin/ceph-mon', '/usr/bin/ceph-osd'].every((f) => existsSync(f));
