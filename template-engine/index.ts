@@ -1,5 +1,5 @@
 import type { Chart } from '../core/chart/model.js';
-import { goTemplateEngine } from './go/index.js';
+import { goEngine } from './go/index.js';
 import { handlebarsEngine } from './handlebars/index.js';
 import type { TemplateEngine } from './types.js';
 
@@ -9,7 +9,7 @@ export type { TemplateEngine } from './types.js';
 const ENGINES: TemplateEngine[] = [handlebarsEngine];
 
 /** Charts no other engine claims are Helm's own: Go templates. */
-const FALLBACK: TemplateEngine = goTemplateEngine;
+const FALLBACK: TemplateEngine = goEngine;
 
 /** The engine that renders a chart: `engine: handlebars` → Handlebars, any other chart → Go templates. */
 export function engineFor(chart: Chart): TemplateEngine {

@@ -1,7 +1,6 @@
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import type { Chart, Values } from '../chart/model.js';
-import { engineFor } from '../../template-engine/index.js';
 import { loadChartFrom } from '../sources/index.js';
 import { openRelease, renderForCluster } from '../release/cluster-render.js';
 import { deploy, planDeploy } from '../release/deploy.js';
@@ -42,12 +41,6 @@ export async function upgradeRelease(ctx: ActionContext, opts: UpgradeOptions): 
   }
   const current = deployed ?? latest;
   const chart: Chart = typeof opts.chart === 'string' ? await loadChartFrom(opts.chart, opts.version, ctx) : opts.chart;
-  if (engineFor(chart).name === 'go') {
-    throw new ChartroomError('GO_TEMPLATE_CHART', `chart ${chart.metadata.name} is a Helm (Go template) chart; upgrading release ${opts.name} with it needs the Go-template engine, which Chartroom does not have yet`, {
-      file: chart.metadataFile,
-      hint: `upgrade this release with helm for now; chart list, history, status, get, rollback and uninstall work on it`,
-    });
-  }
   const version = latest.version + 1;
   const rendered = await renderForCluster(ctx, kube, chart, { ...opts, baseValues: baseValues(opts, current), releaseName: opts.name, namespace, revision: version, isUpgrade: true });
   const rel = buildRelease({ name: opts.name, namespace, version, chart, rendered, config: rendered.user.values, status: 'pending-upgrade', description: 'Preparing upgrade', now: ctx.clock(), firstDeployed: history[0].info.first_deployed });

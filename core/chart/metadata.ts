@@ -115,7 +115,8 @@ export function parseChartMetadata(text: string, file: string): { metadata: Char
   const name = str('name', true)!;
   if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') fail('name', `Chart.yaml: chart name ${JSON.stringify(name)} is invalid`, 'a chart name may not contain path separators');
   const version = str('version', true)!;
-  if (!isStrictSemver(version)) fail('version', `Chart.yaml: version ${JSON.stringify(version)} is not a valid SemVer 2 version`, 'use MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.2.3-rc.1');
+  // Helm reads versions with Masterminds/semver, which takes a leading `v` (cert-manager's charts use one).
+  if (!isStrictSemver(version.startsWith('v') ? version.slice(1) : version)) fail('version', `Chart.yaml: version ${JSON.stringify(version)} is not a valid SemVer 2 version`, 'use MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.2.3-rc.1');
   str('description');
   str('home');
   str('icon');

@@ -63,11 +63,15 @@ describe('chart template', () => {
     expect(r2.stderr).toContain(`suffix: must be string (rule: type; set by ${f};`);
   });
 
-  it('says in one line that Go-template charts are not rendered', async () => {
-    const go = writeChart(tmp.dir, 'gochart', { 'Chart.yaml': 'apiVersion: v2\nname: gochart\nversion: 1.0.0\n', 'templates/a.yaml': 'a: {{ .Values.x }}\n' });
-    const r = await chartCli(['template', go]);
-    expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toMatch(/chart gochart is a Helm \(Go template\) chart; Chartroom renders charts with "engine: handlebars" and does not render Go templates yet/);
+  it('renders Go-template charts with the Go engine', async () => {
+    const go = writeChart(tmp.dir, 'gochart', { 'Chart.yaml': 'apiVersion: v2\nname: gochart\nversion: 1.0.0\n', 'values.yaml': 'x: 1\n', 'templates/a.yaml': 'a: {{ .Values.x }}\nb: {{ .Release.Name | upper | quote }}\n' });
+    const r = await chartCli(['template', 'rel', go]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('---\n# Source: gochart/templates/a.yaml\na: 1\nb: "REL"\n');
+    const bad = writeChart(tmp.dir, 'gobad', { 'Chart.yaml': 'apiVersion: v2\nname: gobad\nversion: 1.0.0\n', 'templates/a.yaml': 'a: 1\nb: {{ .Values.x | nosuchfunc }}\n' });
+    const e = await chartCli(['template', bad]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/gobad\/templates\/a.yaml:2:\d+: .*function "nosuchfunc" not defined/);
   });
 
   it('refuses a kubeVersion the target does not meet', async () => {

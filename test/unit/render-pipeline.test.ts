@@ -33,7 +33,7 @@ function umbrella(root: string, parentTemplate: string, subEngine: string): Char
     'templates/cm.yaml': parentTemplate,
     'charts/sub/Chart.yaml': `apiVersion: v2\nname: sub\nversion: 1.0.0\n${subEngine === 'shout' ? 'annotations:\n  example.com/engine: shout\n' : subEngine ? `engine: ${subEngine}\n` : ''}`,
     'charts/sub/values.yaml': 'greeting: hello\n',
-    'charts/sub/templates/_helpers.tpl': '{{#define "sub.name"}}sub-name{{/define}}',
+    'charts/sub/templates/_helpers.tpl': subEngine === '' ? '{{define "sub.name"}}sub-name{{end}}' : '{{#define "sub.name"}}sub-name{{/define}}',
     'charts/sub/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{include "top.name" .}}\n',
   });
   return loadChartDir(dir);
@@ -60,12 +60,13 @@ describe('render pipeline: each chart by its own engine', () => {
     expect(r.templates.find((t) => t.path === 'top/templates/cm.yaml')?.content).toContain('name: sub-name');
   });
 
-  it('sends a Go-template subchart to the Go engine, which names it', async () => {
+  it('sends a Go-template subchart to the Go engine, which does not see the parent’s Handlebars templates', async () => {
+    // The subchart's template is `name: {{include "top.name" .}}`: Go syntax too, but "top.name" is a Handlebars define.
     const chart = umbrella(join(ctx.root, 'go'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', '');
     const err = await renderChart(chart, { cache: ctx.cache }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChartroomError);
-    expect((err as ChartroomError).code).toBe('GO_TEMPLATE_CHART');
     expect((err as ChartroomError).details.chart).toBe('sub');
+    expect((err as ChartroomError).message).toMatch(/no template "top.name"/);
   });
 });
 

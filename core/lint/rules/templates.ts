@@ -1,4 +1,3 @@
-import { hasCode } from '../../errors.js';
 import { parseRenderedFile, sortDocuments } from '../../kube/manifests.js';
 import { checkSchemas, prepareValues, renderTemplates, type RenderOptions } from '../../render/pipeline.js';
 import type { Chart } from '../../chart/model.js';
@@ -21,16 +20,7 @@ export async function lintValuesAndTemplates(chart: Chart, opts: RenderOptions):
       messages.push(fromError(e));
     }
     if (chart.metadata.type === 'library') return messages;
-    let templates;
-    try {
-      templates = renderTemplates(prepared, opts).templates;
-    } catch (e) {
-      if (hasCode(e, 'GO_TEMPLATE_CHART') && e.details.chart === chart.metadata.name) {
-        messages.push({ severity: 'info', message: 'templates not rendered: this is a Helm (Go template) chart, which Chartroom does not render yet', file: chart.metadataFile });
-        return messages;
-      }
-      throw e;
-    }
+    const templates = renderTemplates(prepared, opts).templates;
     for (const t of templates) {
       let sorted;
       try {

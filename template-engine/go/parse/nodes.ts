@@ -126,6 +126,12 @@ export interface NumberNode {
   isFloat: boolean;
   int?: bigint;
   float?: number;
+  /** Added: Go's IsUint/Uint64 — an unsigned value (`1e19` is a uint and a float but not an int). */
+  isUint?: boolean;
+  uint?: bigint;
+  /** Added: Go's IsComplex/Complex128 — `4i`, `1+2i` (parsed as Go does; `0i` is also an int and a float). */
+  isComplex?: boolean;
+  complex?: { re: number; im: number };
 }
 
 /** A quoted or raw string constant, unquoted. */
@@ -195,6 +201,8 @@ export class TemplateParseError extends Error {
     message: string,
     readonly pos: Pos,
     readonly hint?: string,
+    /** Added: the error exactly as Go's parser words it, `template: NAME:LINE: MESSAGE`. */
+    readonly goMessage?: string,
   ) {
     super(message);
     this.name = 'TemplateParseError';

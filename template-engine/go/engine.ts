@@ -1,0 +1,203 @@
+import { ChartroomError, lineOf } from '../../core/errors.js';
+import type { Chart } from '../../core/chart/model.js';
+import type { ChartFile } from '../../core/chart/archive.js';
+import type { ChartUnit, EngineOutput, RenderedTemplate, RenderInputs } from '../types.js';
+import { chartObject } from '../handlebars/context.js';
+import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, type ExecBudget, type ExecEnv } from './exec.js';
+import { parse } from './parse/parser.js';
+import { TemplateParseError, type ListNode } from './parse/nodes.js';
+import { GoFuncError, type FuncMap, type GoFunc, type GoValue } from './value.js';
+import type { HelmHooks } from './funcs/index.js';
+
+/** What a render of Go templates needs besides the charts: the functions (Sprig's and Helm's), built per render. */
+export type FuncsFactory = (hooks: HelmHooks) => FuncMap;
+
+const INCLUDE_LIMIT = 1000;
+
+/** Helm's `.Files`: Get, GetBytes, Glob (a Files again), Lines, AsConfig, AsSecrets, over the chart's own files. */
+export function goFiles(files: ChartFile[], toYaml: (v: GoValue) => string): Record<string, GoFunc> {
+  const byName = new Map(files.map((f) => [f.name, f.data]));
+  const glob = (pattern: string) => {
+    const re = globRegExp(pattern);
+    return goFiles(files.filter((f) => re.test(f.name)), toYaml);
+  };
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  const asMap = (enc: (d: Buffer) => string) => {
+    const out: Record<string, string> = {};
+    for (const f of files) out[base(f.name)] = enc(f.data);
+    return Object.keys(out).length ? toYaml(out) : '';
+  };
+  return {
+    Get: (name) => byName.get(String(name))?.toString('utf8') ?? '',
+    GetBytes: (name) => new Uint8Array(byName.get(String(name)) ?? []),
+    Glob: (pattern) => glob(String(pattern)),
+    Lines: (name) => {
+      const s = byName.get(String(name))?.toString('utf8') ?? '';
+      if (s === '') return [];
+      return (s.endsWith('\n') ? s.slice(0, -1) : s).split('\n');
+    },
+    AsConfig: () => asMap((d) => d.toString('utf8')),
+    AsSecrets: () => asMap((d) => d.toString('base64')),
+  };
+}
+
+/** Go's path.Match-style globbing as Helm's Files.Glob uses (gobwas/glob: `*` within a segment, `**` across). */
+function globRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = pattern.indexOf('}', i);
+      if (end < 0) re += '\\{';
+      else {
+        re += `(?:${pattern.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\*?]/g, '\\$&')).join('|')})`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+interface Loaded {
+  unit: ChartUnit;
+  path: string;
+  file: string;
+  source: string;
+  root: ListNode;
+}
+
+/** Parse and execution errors as Chartroom reports every template error: file, line, column, source line. */
+function toChartroomError(e: unknown, files: Map<string, Loaded>, chart?: string): unknown {
+  if (e instanceof ChartroomError) return e;
+  if (e instanceof TemplateParseError || e instanceof TemplateExecError) {
+    const where = e instanceof TemplateExecError ? files.get(e.file) : undefined;
+    const pos = e.pos;
+    const file = e instanceof TemplateExecError ? (where?.file ?? e.file) : undefined;
+    return new ChartroomError(e instanceof TemplateParseError ? 'TEMPLATE_SYNTAX' : 'TEMPLATE_ERROR', e.message, {
+      file,
+      line: pos?.line,
+      column: pos?.column,
+      snippet: where && pos ? lineOf(where.source, pos.line) : undefined,
+      hint: e instanceof TemplateParseError ? e.hint : undefined,
+      chart,
+    });
+  }
+  if (e instanceof GoFuncError) return new ChartroomError('TEMPLATE_FAIL', e.message, { chart });
+  return e;
+}
+
+/**
+ * Renders the charts of one render with Go's text/template, as Helm does: every template of every chart in
+ * one set (deeper charts' files first, so a parent's `define` of the same name wins), files whose names start
+ * with `_` only define, `<no value>` erased from the output, NOTES.txt of the top chart only.
+ */
+export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: FuncsFactory, toYaml: (v: GoValue) => string): EngineOutput {
+  const loaded: Loaded[] = [];
+  const templates = new Map<string, ListNode>();
+  const templateFiles = new Map<string, string>();
+  const sources = new Map<string, string>();
+  const byPath = new Map<string, Loaded>();
+  let funcs: FuncMap = new Map();
+  const budget: ExecBudget = newBudget();
+  const includeDepth = new Map<string, number>();
+  const env = (file: string, name: string): ExecEnv => ({ funcs, templates, missingKey: inputs.strict ? 'error' : 'zero', file, name, templateFiles, sources, budget });
+  let tplCount = 0;
+  const hooks: HelmHooks = {
+    include(name, data) {
+      const depth = (includeDepth.get(name) ?? 0) + 1;
+      if (depth > INCLUDE_LIMIT) throw new GoFuncError(`rendering template has a nested reference name: ${name}: unable to execute template`);
+      includeDepth.set(name, depth);
+      try {
+        return executeTemplate(name, data, env(templateFiles.get(name) ?? name, name));
+      } finally {
+        includeDepth.set(name, depth - 1);
+      }
+    },
+    tpl(text, data) {
+      const name = `tpl-${++tplCount}`;
+      const parsed = parse(name, text, { funcs: (n) => funcs.has(n) });
+      for (const [n, body] of parsed.defines) {
+        templates.set(n, body);
+        templateFiles.set(n, name);
+      }
+      sources.set(name, text);
+      return removeNoValue(execute(parsed, data, env(name, name)));
+    },
+  };
+  funcs = makeFuncs(hooks);
+  const known = (n: string) => funcs.has(n);
+
+  // Deeper charts first (more path segments), then by path: later definitions win, as in Helm.
+  const all = units.flatMap((unit) => unit.chart.templates.map((t) => ({ unit, t, path: `${unit.prefix}/${t.name}` })));
+  all.sort((a, b) => b.path.split('/').length - a.path.split('/').length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const { unit, t, path } of all) {
+    const source = t.data.toString('utf8');
+    const file = `${unit.chart.source}/${t.name}`;
+    let parsed;
+    try {
+      parsed = parse(path, source, { funcs: known });
+    } catch (e) {
+      if (e instanceof TemplateParseError) {
+        throw new ChartroomError('TEMPLATE_SYNTAX', e.message, { file, line: e.pos.line, column: e.pos.column, snippet: lineOf(source, e.pos.line), hint: e.hint, chart: unit.chart.metadata.name });
+      }
+      throw e;
+    }
+    const l: Loaded = { unit, path, file, source, root: parsed.root };
+    loaded.push(l);
+    byPath.set(path, l);
+    sources.set(path, source);
+    templates.set(path, parsed.root);
+    templateFiles.set(path, path);
+    for (const [n, body] of parsed.defines) {
+      templates.set(n, body);
+      templateFiles.set(n, path);
+    }
+  }
+
+  const out: RenderedTemplate[] = [];
+  let notes: string | undefined;
+  const objects = new Map<ChartUnit, Record<string, GoValue>>();
+  const release = { Name: inputs.release.name, Namespace: inputs.release.namespace, IsInstall: !inputs.release.isUpgrade, IsUpgrade: inputs.release.isUpgrade, Revision: BigInt(inputs.release.revision), Service: 'Helm' };
+  const kv = inputs.capabilities.kubeVersion;
+  const [major, minor] = kv.replace(/^v/, '').split('.');
+  const apiSet = new Set(inputs.capabilities.apiVersions);
+  const capabilities = {
+    KubeVersion: { Version: kv, Major: major ?? '1', Minor: minor ?? '0', GitVersion: kv, String: () => kv },
+    // A VersionSet with its method (ranging over it is rare in charts; Has is what they call).
+    APIVersions: { Has: (v: GoValue) => apiSet.has(String(v)) },
+    HelmVersion: { Version: 'v4.1.4', GitCommit: '', GitTreeState: '', GoVersion: '' },
+  };
+  const objectsOf = (u: ChartUnit): Record<string, GoValue> => {
+    let o = objects.get(u);
+    if (!o) {
+      const subcharts: Record<string, GoValue> = {};
+      o = { Values: u.values, Release: release, Chart: chartObject(u.chart as Chart), Capabilities: capabilities, Files: goFiles(u.chart.files, toYaml), Subcharts: subcharts };
+      objects.set(u, o);
+      for (const c of u.subcharts) subcharts[c.name] = objectsOf(c);
+    }
+    return o;
+  };
+  for (const l of [...loaded].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (l.unit.chart.metadata.type === 'library') continue;
+    const base = l.path.slice(l.path.lastIndexOf('/') + 1);
+    if (base.startsWith('_')) continue;
+    const isNotes = l.path === `${l.unit.prefix}/templates/NOTES.txt`;
+    if (isNotes && l.unit.depth !== 0) continue;
+    const data = { ...objectsOf(l.unit), Template: { Name: l.path, BasePath: `${l.unit.prefix}/templates` } };
+    let content: string;
+    try {
+      content = removeNoValue(execute(l.root, data, env(l.path, l.path)));
+    } catch (e) {
+      throw toChartroomError(e, byPath, l.unit.chart.metadata.name);
+    }
+    if (isNotes) notes = content;
+    else out.push({ path: l.path, content, file: l.file, chart: l.unit.chart as Chart, source: l.source });
+  }
+  return { templates: out, notes };
+}
