@@ -9,8 +9,9 @@ import * as registry from './registry.mjs';
 import * as repo from './repo.mjs';
 import * as abuse from './abuse.mjs';
 import * as release from './release.mjs';
+import * as goTemplate from './go-template.mjs';
 
-const results = [startup.run(), ...scaffold.run(), ...big.run()];
+const results = [startup.run(), ...scaffold.run(), ...big.run(), ...goTemplate.run()];
 const registryFigures = await registry.run();
 results.push(...(await repo.run()));
 const abuseFigures = await abuse.run();
