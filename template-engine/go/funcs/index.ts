@@ -1,4 +1,4 @@
-import { GoFuncError, type FuncMap, type GoFunc, type GoTime, type GoValue } from '../value.js';
+import { GoFuncError, type FuncMap, type GoFunc, type GoTime } from '../value.js';
 import { conversionFuncs } from './conversion.js';
 import { cryptoFuncs } from './crypto.js';
 import { dateFuncs, systemClock } from './dates.js';
@@ -96,11 +96,4 @@ export function helmFuncs(hooks: HelmHooks, opts: FuncOptions = {}): FuncMap {
   m.delete('expandenv');
   for (const [k, f] of Object.entries({ ...helmEncodingFuncs, ...helmEngineFuncs(hooks) })) m.set(k, f);
   return m;
-}
-
-/** A value for tests and tools: calls a function of a map by name. */
-export function callFunc(funcs: FuncMap, name: string, ...args: GoValue[]): GoValue {
-  const f = funcs.get(name);
-  if (!f) throw new Error(`function "${name}" not defined`);
-  return f(...args);
 }

@@ -50,8 +50,7 @@ function analyze(chars: number[]): Analysis {
   let spaceBreak = false;
   let prevSpace = false;
   let prevBreak = false;
-  const s3 = String.fromCodePoint(...chars.slice(0, 3));
-  if (s3 === '---' || s3 === '...') {
+  if (chars.length >= 3 && ((chars[0] === 0x2d && chars[1] === 0x2d && chars[2] === 0x2d) || (chars[0] === 0x2e && chars[1] === 0x2e && chars[2] === 0x2e))) {
     blockInd = true;
     flowInd = true;
   }
@@ -60,26 +59,60 @@ function analyze(chars: number[]): Analysis {
   for (let i = 0; i < n; i++) {
     const c = chars[i];
     const followedByWs = i + 1 >= n || isBlank(chars[i + 1]);
-    const ch = String.fromCodePoint(c);
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) {
-        flowInd = true;
-        blockInd = true;
-      } else if (ch === '?' || ch === ':') {
-        flowInd = true;
-        if (followedByWs) blockInd = true;
-      } else if (ch === '-' && followedByWs) {
-        flowInd = true;
-        blockInd = true;
+      switch (c) {
+        case 0x23: // #
+        case 0x2c: // ,
+        case 0x5b: // [
+        case 0x5d: // ]
+        case 0x7b: // {
+        case 0x7d: // }
+        case 0x26: // &
+        case 0x2a: // *
+        case 0x21: // !
+        case 0x7c: // |
+        case 0x3e: // >
+        case 0x27: // '
+        case 0x22: // "
+        case 0x25: // %
+        case 0x40: // @
+        case 0x60: // `
+          flowInd = true;
+          blockInd = true;
+          break;
+        case 0x3f: // ?
+        case 0x3a: // :
+          flowInd = true;
+          if (followedByWs) blockInd = true;
+          break;
+        case 0x2d: // -
+          if (followedByWs) {
+            flowInd = true;
+            blockInd = true;
+          }
+          break;
       }
-    } else if (',?[]{}'.includes(ch)) {
-      flowInd = true;
-    } else if (ch === ':') {
-      flowInd = true;
-      if (followedByWs) blockInd = true;
-    } else if (ch === '#' && precededByWs) {
-      flowInd = true;
-      blockInd = true;
+    } else {
+      switch (c) {
+        case 0x2c:
+        case 0x3f:
+        case 0x5b:
+        case 0x5d:
+        case 0x7b:
+        case 0x7d:
+          flowInd = true;
+          break;
+        case 0x3a:
+          flowInd = true;
+          if (followedByWs) blockInd = true;
+          break;
+        case 0x23:
+          if (precededByWs) {
+            flowInd = true;
+            blockInd = true;
+          }
+          break;
+      }
     }
     if (!isPrintable(c)) special = true;
     if (c === 0x20) {
@@ -145,6 +178,32 @@ const ESCAPES: Record<number, string> = {
   0x2029: 'P',
 };
 
+interface ScalarInfo {
+  chars: number[];
+  analysis: Analysis;
+  bytes: number;
+}
+
+const infoCache = new WeakMap<YNode, ScalarInfo>();
+
+/** The code points of a scalar and their analysis, computed once per node. */
+function scalarInfo(n: YNode & { t: 'scalar' }): ScalarInfo {
+  let info = infoCache.get(n);
+  if (!info) {
+    const chars: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < n.value.length; i++) {
+      const c = n.value.codePointAt(i)!;
+      if (c > 0xffff) i++;
+      chars.push(c);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    info = { chars, analysis: analyze(chars), bytes };
+    infoCache.set(n, info);
+  }
+  return info;
+}
+
 class Emitter {
   out = '';
   column = 0;
@@ -205,7 +264,7 @@ class Emitter {
     this.sequenceCtx = !!ctx.sequence;
     this.mappingCtx = !!ctx.mapping;
     this.simpleKeyCtx = !!ctx.simpleKey;
-    if (n.t === 'scalar') this.scalar(n.value, n.style);
+    if (n.t === 'scalar') this.scalar(scalarInfo(n), n.style);
     else if (n.t === 'seq') this.sequence(n.items);
     else this.mapping(n.pairs);
   }
@@ -259,14 +318,13 @@ class Emitter {
   simpleKey(k: YNode): boolean {
     if (k.t === 'seq') return k.items.length === 0;
     if (k.t === 'map') return k.pairs.length === 0;
-    const chars = [...k.value].map((c) => c.codePointAt(0)!);
-    if (analyze(chars).multiline) return false;
-    return Buffer.byteLength(k.value, 'utf8') <= 128;
+    const info = scalarInfo(k);
+    if (info.analysis.multiline) return false;
+    return info.bytes <= 128;
   }
 
-  scalar(value: string, wanted: ScalarStyle): void {
-    const chars = [...value].map((c) => c.codePointAt(0)!);
-    const a = analyze(chars);
+  scalar(info: ScalarInfo, wanted: ScalarStyle): void {
+    const { chars, analysis: a } = info;
     let style: ScalarStyle | 'single' = wanted;
     if (this.simpleKeyCtx && a.multiline) style = 'double';
     if (style === 'plain') {

@@ -17,19 +17,19 @@ import { emitYaml, type YNode } from './yaml-emitter.js';
 
 /** go-yaml v2's map key order for string keys (sorter.go): letters after other runes, digit runs as numbers. */
 export function yamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
+  const ar = toRunes(a);
+  const br = toRunes(b);
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) continue;
-    const al = isLetter(ar[i]);
-    const bl = isLetter(br[i]);
-    if (al && bl) return ar[i].codePointAt(0)! < br[i].codePointAt(0)!;
+    const al = runeIsLetter(ar[i]);
+    const bl = runeIsLetter(br[i]);
+    if (al && bl) return ar[i] < br[i];
     if (al || bl) return bl;
     let an = 0n;
     let bn = 0n;
-    if (ar[i] === '0' || br[i] === '0') {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== '0') {
+    if (ar[i] === 0x30 || br[i] === 0x30) {
+      for (let j = i - 1; j >= 0 && runeIsDigit(ar[j]); j--) {
+        if (ar[j] !== 0x30) {
           an = 1n;
           bn = 1n;
           break;
@@ -37,15 +37,28 @@ export function yamlKeyLess(a: string, b: string): boolean {
       }
     }
     let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai].codePointAt(0)! - 48));
+    for (; ai < ar.length && runeIsDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai] - 48));
     let bi = i;
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi].codePointAt(0)! - 48));
+    for (; bi < br.length && runeIsDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi] - 48));
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
-    return ar[i].codePointAt(0)! < br[i].codePointAt(0)!;
+    return ar[i] < br[i];
   }
   return ar.length < br.length;
 }
+
+function toRunes(s: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    if (c > 0xffff) i++;
+    out.push(c);
+  }
+  return out;
+}
+
+const runeIsLetter = (c: number) => (c < 0x80 ? (c >= 65 && c <= 90) || (c >= 97 && c <= 122) : isLetter(String.fromCodePoint(c)));
+const runeIsDigit = (c: number) => (c < 0x80 ? c >= 48 && c <= 57 : isDigit(String.fromCodePoint(c)));
 
 function sortYamlKeys(keys: string[]): string[] {
   return keys.sort((x, y) => (yamlKeyLess(x, y) ? -1 : yamlKeyLess(y, x) ? 1 : 0));
