@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../code-point-order.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ChartroomError } from '../errors.js';
 import type { HookExecution, Release, ReleaseChart, ReleaseFile, ReleaseHook, ReleaseInfo, ReleaseStatus } from './model.js';
@@ -172,21 +173,6 @@ function goInt(n: unknown, field: string): string {
   return String(n);
 }
 
-/** Orders strings by code point, which is the byte order of their UTF-8 (Go sorts map keys by bytes). */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // UTF-16 order differs from code point order only between surrogates and U+E000..U+FFFF.
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
@@ -552,3 +538,5 @@ export function releaseFromJson(value: unknown): Release {
   setIf(rel, 'apply_method', string(r.apply_method, 'apply_method'));
   return rel;
 }
+
+export { compareCodePoints };

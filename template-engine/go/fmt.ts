@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../../core/code-point-order.js';
 /**
  * Go's `fmt` printing (Sprint, Sprintln, Sprintf) over Chartroom's Go value model (value.ts), written from the
  * behaviour of Go's fmt/print.go, fmt/format.go and strconv/ftoa.go, plus the value classification the Go-template
@@ -65,21 +66,6 @@ export function isGoMap(v: GoValue): v is Record<string, GoValue> {
   return kindOf(v) === 'map';
 }
 
-/** Go's string order: byte-wise on UTF-8, which is code-point order (JS `<` compares UTF-16 code units). */
-export function compareGoStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (astral code points) sort after every BMP code unit in code-point order.
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
 
 /** The keys of a Go map of the model, in Go's order (sorted); keys holding `undefined` or a method are not entries. */
 export function mapKeys(m: Record<string, GoValue>): string[] {
@@ -1424,3 +1410,6 @@ export function sprintln(...args: GoValue[]): string {
   p.doPrintln(args);
   return p.buf;
 }
+
+/** Go's string order (see core/code-point-order.ts). */
+export const compareGoStrings = compareCodePoints;

@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../../../core/code-point-order.js';
 import { GoDuration, GoFuncError, GoTime, type GoFunc, type GoValue } from '../value.js';
 
 /**
@@ -81,22 +82,6 @@ export function newMap(): GoMap {
   return {};
 }
 
-/** Go's string order (bytes of UTF-8 = code points), not JavaScript's UTF-16 order. */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (astral code points) sort after every BMP code point in UTF-8.
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
 
 /** Map keys in Go's sorted order (as fmt, encoding/json and text/template's range print them). */
 export function sortedKeys(m: GoMap): string[] {
@@ -272,3 +257,6 @@ export function def(name: string, params: string[], impl: (...args: any[]) => Go
 
 /** Registers declared functions under their names (and aliases) into a list of entries. */
 export type FuncTable = Record<string, GoFunc>;
+
+/** Go's string order (see core/code-point-order.ts). */
+export const compareGoStrings = compareCodePoints;
