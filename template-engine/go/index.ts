@@ -1,6 +1,7 @@
 import type { TemplateEngine } from '../types.js';
 import { renderGo } from './engine.js';
 import { helmFuncs, toYamlText } from './funcs/index.js';
+import { localZoneName } from './funcs/time.js';
 import type { GoValue } from './value.js';
 
 /**
@@ -13,6 +14,7 @@ export const goEngine: TemplateEngine = {
   name: 'go',
   claims: () => true,
   render(units, inputs) {
-    return renderGo(units, inputs, (hooks) => helmFuncs(hooks, { now: undefined }), (v: GoValue) => toYamlText(v));
+    // Go's Local is the machine's zone, named, so parsed times keep their own offsets as Go's do.
+    return renderGo(units, inputs, (hooks) => helmFuncs(hooks, { localZone: localZoneName() }), (v: GoValue) => toYamlText(v));
   },
 };
