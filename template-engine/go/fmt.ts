@@ -13,6 +13,7 @@ import { compareCodePoints } from '../../core/code-point-order.js';
  * the zone abbreviation `Intl` knows; width counts code points (Go counts runes: the same for valid text).
  */
 import { GoDuration, GoTime, type GoValue } from './value.js';
+import { durationString as durationText, timeString as timeText } from './funcs/time.js';
 
 /**
  * An object's Go type: `{ type: 'semver.Version', kind: 'ptr' }` (funcs/kinds.ts `typed`; a plain string is taken as
@@ -498,88 +499,15 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
 }
 
 // -------------------------------------------------------------------------------------- time.Time, Duration
-
-function fracDigits(v: bigint, prec: number): { frac: string; rest: bigint } {
-  const p = 10n ** BigInt(prec);
-  let frac = (v % p).toString().padStart(prec, '0');
-  frac = frac.replace(/0+$/, '');
-  return { frac: frac ? '.' + frac : '', rest: v / p };
-}
+// One implementation of Go's time printing, shared with Sprig's functions (funcs/time.ts).
 
 /** Go's time.Duration.String(): `1h2m3.5s`, `1.5ms`, `0s`. */
 export function durationString(d: GoDuration): string {
-  let u = d.ns < 0n ? -d.ns : d.ns;
-  const neg = d.ns < 0n;
-  let out: string;
-  if (u < 1_000_000_000n) {
-    if (u === 0n) return '0s';
-    let unit: string;
-    let prec: number;
-    if (u < 1000n) {
-      unit = 'ns';
-      prec = 0;
-    } else if (u < 1_000_000n) {
-      unit = 'µs';
-      prec = 3;
-    } else {
-      unit = 'ms';
-      prec = 6;
-    }
-    const { frac, rest } = prec ? fracDigits(u, prec) : { frac: '', rest: u };
-    out = rest.toString() + frac + unit;
-  } else {
-    const { frac, rest } = fracDigits(u, 9);
-    u = rest;
-    out = (u % 60n).toString() + frac + 's';
-    u /= 60n;
-    if (u > 0n) {
-      out = (u % 60n).toString() + 'm' + out;
-      u /= 60n;
-      if (u > 0n) out = u.toString() + 'h' + out;
-    }
-  }
-  return neg ? '-' + out : out;
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** The offset (minutes east of UTC) and abbreviation of a zone at an instant. */
-function zoneAt(ms: number, zone: string): { offset: number; abbr: string } {
-  if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' };
-  try {
-    const opts: Intl.DateTimeFormatOptions = zone === 'Local' ? {} : { timeZone: zone };
-    const longOff = new Intl.DateTimeFormat('en-US', { ...opts, timeZoneName: 'longOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(longOff);
-    const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-    const short = new Intl.DateTimeFormat('en-US', { ...opts, timeZoneName: 'short' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    let abbr = short;
-    if (!/^[A-Z]{2,5}$/.test(abbr)) {
-      const a = Math.abs(offset);
-      abbr = (offset < 0 ? '-' : '+') + pad2(Math.floor(a / 60)) + (a % 60 ? pad2(a % 60) : '');
-      if (offset === 0) abbr = 'UTC';
-    }
-    return { offset, abbr };
-  } catch {
-    return { offset: 0, abbr: 'UTC' };
-  }
+  return durationText(d.ns);
 }
 
 /** Go's time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST` (no monotonic clock reading). */
-export function timeString(t: GoTime): string {
-  const { offset, abbr } = zoneAt(t.ms, t.zone);
-  const msInSec = ((t.ms % 1000) + 1000) % 1000;
-  const d = new Date(t.ms - msInSec + offset * 60_000);
-  const ns = BigInt(msInSec) * 1_000_000n + BigInt(t.extraNs);
-  let frac = ns.toString().padStart(9, '0').replace(/0+$/, '');
-  if (frac) frac = '.' + frac;
-  const y = d.getUTCFullYear();
-  const a = Math.abs(offset);
-  return (
-    `${y < 0 ? '-' : ''}${String(Math.abs(y)).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
-    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}${frac} ` +
-    `${offset < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}${pad2(a % 60)} ${abbr}`
-  );
-}
+export const timeString = timeText;
 
 // -------------------------------------------------------------------------------------------------- printer
 
