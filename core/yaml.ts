@@ -197,33 +197,40 @@ const coreNull = (jsyaml.CORE_SCHEMA as unknown as { compiledImplicit: (jsyaml.T
 const merge = (jsyaml.DEFAULT_SCHEMA as unknown as { compiledImplicit: (jsyaml.Type & { tag: string })[] }).compiledImplicit.find((t) => t.tag === 'tag:yaml.org,2002:merge')!;
 const HELM_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [coreNull, bool11, int11, float11, merge] });
 
-/** An alias (`*name`) anywhere a YAML token can start. */
-const ALIAS_TOKEN = /(?:^|[\s[{,:-])\*[^\s,\]}]/;
+/**
+ * js-yaml reports every node it closes; a node with an anchor (`&name`) is the only way an alias can exist, so
+ * a text in which no node carries an anchor is safe from alias bombs and is read by the fast path alone.
+ * (Scanning the text for `*` instead would send every values file with `*emphasis*` in a comment down the
+ * slow path.)
+ */
+function fastLoad(text: string, file: string, each: (doc: unknown) => void): boolean {
+  let anchored = false;
+  // js-yaml's State type leaves out `anchor`, which the loader sets on every node it reads.
+  const listener = (event: jsyaml.EventType, state: jsyaml.State) => {
+    if (event === 'close' && (state as jsyaml.State & { anchor: string | null }).anchor !== null) anchored = true;
+  };
+  try {
+    jsyaml.loadAll(text, each, { schema: HELM_SCHEMA, filename: file, listener });
+  } catch {
+    // Fall through: the thorough parser explains what is wrong, with the position.
+    return false;
+  }
+  return !anchored;
+}
 
 /** Loads every document of a YAML text as plain data, with Helm's meaning; errors name file, line and column. */
 export function loadYamlDocuments(text: string, file: string): unknown[] {
   const clean = stripBom(text);
-  if (!ALIAS_TOKEN.test(clean)) {
-    try {
-      const docs: unknown[] = [];
-      jsyaml.loadAll(clean, (d) => docs.push(d), { schema: HELM_SCHEMA, filename: file });
-      return docs;
-    } catch {
-      // Fall through: the thorough parser explains what is wrong, with the position.
-    }
-  }
+  const docs: unknown[] = [];
+  if (fastLoad(clean, file, (d) => docs.push(d))) return docs;
   return parseYamlAll(clean, file).map((d) => d.value);
 }
 
 /** Loads one YAML document as plain data (see loadYamlDocuments). */
 export function loadYaml(text: string, file: string): unknown {
   const clean = stripBom(text);
-  if (!ALIAS_TOKEN.test(clean)) {
-    try {
-      return jsyaml.load(clean, { schema: HELM_SCHEMA, filename: file });
-    } catch {
-      // Fall through to the positioned error.
-    }
-  }
+  const docs: unknown[] = [];
+  // More than one document is an error the thorough parser words (as `load` does).
+  if (fastLoad(clean, file, (d) => docs.push(d)) && docs.length <= 1) return docs[0];
   return parseYaml(clean, file).value;
 }

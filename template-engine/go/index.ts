@@ -15,6 +15,6 @@ export const goEngine: TemplateEngine = {
   claims: () => true,
   render(units, inputs) {
     // Go's Local is the machine's zone, named, so parsed times keep their own offsets as Go's do.
-    return renderGo(units, inputs, (hooks) => helmFuncs(hooks, { localZone: localZoneName() }), (v: GoValue) => toYamlText(v));
+    return renderGo(units, inputs, (hooks) => helmFuncs(hooks, { localZone: localZoneName }), (v: GoValue) => toYamlText(v));
   },
 };

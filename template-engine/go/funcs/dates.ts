@@ -38,20 +38,23 @@ function roundDuration(d: bigint, m: bigint): bigint {
  * The date functions. `localZone` is what Go calls Local (default: the machine's zone); a fixed one makes
  * rendering repeatable, as TZ does for helm.
  */
-export function dateFuncs(systemTime: Clock, localZone = 'Local'): FuncTable {
+export function dateFuncs(systemTime: Clock, localZone: string | (() => string) = 'Local'): FuncTable {
+  // Named on first use: asking the system for its zone loads ICU's data, which most renders never need.
+  let named: string | undefined;
+  const local = (): string => (named ??= typeof localZone === 'function' ? localZone() : localZone);
   const clock: Clock = () => {
     const t = systemTime();
-    return t.zone === 'Local' && localZone !== 'Local' ? new GoTime(t.ms, t.extraNs, localZone) : t;
+    return t.zone === 'Local' && local() !== 'Local' ? new GoTime(t.ms, t.extraNs, local()) : t;
   };
   /** The time a date argument stands for. */
   const timeOf = (date: GoValue): GoTime => {
     if (date instanceof GoTime) return date;
-    if (typeof date === 'bigint') return timeFromNanos(BigInt.asIntN(64, date) * 1_000_000_000n, localZone);
+    if (typeof date === 'bigint') return timeFromNanos(BigInt.asIntN(64, date) * 1_000_000_000n, local());
     return clock();
   };
   const inZone = (layout: string, date: GoValue, zone: string): string => {
     const t = timeOf(date);
-    const loc = zone === 'Local' ? localZone : isKnownZone(zone) ? (zone === '' ? 'UTC' : zone) : 'UTC';
+    const loc = zone === 'Local' ? local() : isKnownZone(zone) ? (zone === '' ? 'UTC' : zone) : 'UTC';
     return formatTime(new GoTime(t.ms, t.extraNs, loc), layout);
   };
   const since = (t: GoTime): bigint => unixNanos(clock()) - unixNanos(t);
@@ -112,13 +115,13 @@ export function dateFuncs(systemTime: Clock, localZone = 'Local'): FuncTable {
     }),
     toDate: def('toDate', ['string', 'string'], (layout: string, s: string) => {
       try {
-        return parseTime(layout, s, localZone);
+        return parseTime(layout, s, local());
       } catch (e) {
         if (e instanceof GoFuncError) return zeroTime();
         throw e;
       }
     }),
-    mustToDate: def('mustToDate', ['string', 'string'], (layout: string, s: string) => parseTime(layout, s, localZone)),
+    mustToDate: def('mustToDate', ['string', 'string'], (layout: string, s: string) => parseTime(layout, s, local())),
     unixEpoch: def('unixEpoch', ['time'], (t: GoTime) => unixSeconds(t).toString()),
   };
 }

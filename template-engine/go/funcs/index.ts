@@ -34,8 +34,8 @@ export { formatTime, timeString, durationString } from './time.js';
 export interface FuncOptions {
   /** The clock of now/date/ago and of certificate validity (default: the system clock, Local zone). */
   now?: () => GoTime;
-  /** The zone Go calls Local, an IANA name (default: the machine's zone). */
-  localZone?: string;
+  /** The zone Go calls Local, an IANA name or a function naming it on first use (default: the machine's zone). */
+  localZone?: string | (() => string);
   /** The environment `env`/`expandenv` read (Sprig only; Helm removes both). Without it they see an empty one. */
   env?: Record<string, string>;
 }
