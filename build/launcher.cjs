@@ -1,50 +1,71 @@
 #!/usr/bin/env node
 'use strict';
-// Runs dist/cli.cjs with V8's code cache (Node 20 has no module compile cache of its own). The build leaves
-// a cache beside the bundle (made by running the CLI once); otherwise the first run stores one under the
-// user's cache folder. A cache from another Node version is rejected by V8 and simply not used.
+// Runs dist/cli.cjs with V8's code cache (Node 20 has no module compile cache of its own), and so the bundles
+// beside it that the CLI requires on first use (kube-client.cjs, re2js.cjs, server.cjs). The build leaves a
+// cache beside each bundle it warms up (made by running the CLI once); a bundle without one, or whose shipped
+// cache V8 rejects (another Node version, other V8 flags), gets one under the user's cache folder on its first
+// run, which later runs prefer.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 const os = require('node:os');
 
-const file = path.join(__dirname, 'cli.cjs');
-const source = fs.readFileSync(file, 'utf8');
 const off = process.env.CHARTROOM_NO_CACHE && process.env.CHARTROOM_NO_CACHE !== '0';
-const st = fs.statSync(file);
-const name = `cli-${process.version}-${process.arch}-${st.size}.bin`;
-let cacheFile;
-let cached;
-if (!off) {
-  const shipped = path.join(__dirname, name);
-  const base = process.env.CHARTROOM_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chartroom');
-  const candidates = process.env.CHARTROOM_CODE_CACHE_FILE ? [process.env.CHARTROOM_CODE_CACHE_FILE] : [shipped, path.join(base, 'code', `${Math.floor(st.mtimeMs)}-${name}`)];
+// The build writes its caches here (CHARTROOM_CODE_CACHE_DIR), to ship them beside the bundles.
+const buildDir = process.env.CHARTROOM_CODE_CACHE_DIR;
+const userDir = path.join(process.env.CHARTROOM_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chartroom'), 'code');
+const APART = new Set(['./kube-client.cjs', './re2js.cjs', './server.cjs']);
+const loaded = new Map();
+const pending = [];
+
+function readCache(candidates) {
   for (const c of candidates) {
     try {
-      cached = fs.readFileSync(c);
-      cacheFile = c;
-      break;
+      return { file: c, data: fs.readFileSync(c) };
     } catch {
-      cacheFile = c;
+      // Next candidate.
     }
   }
+  return undefined;
 }
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: cached });
-const mod = new Module(file, module);
-mod.filename = file;
-mod.paths = Module._nodeModulePaths(__dirname);
-if (cacheFile && (!cached || script.cachedDataRejected)) {
-  process.once('exit', () => {
+
+/** Loads one of our bundles as a CommonJS module, compiled with its code cache. */
+function load(file) {
+  const done = loaded.get(file);
+  if (done) return done.exports;
+  // The build makes every bundle ASCII only, so latin1 reads it exactly, without decoding UTF-8.
+  const source = fs.readFileSync(file, 'latin1');
+  const st = fs.statSync(file);
+  const name = `${path.basename(file, '.cjs')}-${process.version}-${process.arch}-${st.size}.bin`;
+  const user = path.join(userDir, `${Math.floor(st.mtimeMs)}-${name}`);
+  const target = buildDir ? path.join(buildDir, name) : user;
+  const hit = off ? undefined : readCache(buildDir ? [] : [user, path.join(path.dirname(file), name)]);
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: hit?.data });
+  if (!off && (!hit || script.cachedDataRejected)) pending.push({ script, target });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  loaded.set(file, mod);
+  const real = Module.createRequire(file);
+  const req = Object.assign((id) => (APART.has(id) ? load(path.join(path.dirname(file), id)) : real(id)), { resolve: real.resolve, cache: real.cache, main: process.mainModule });
+  script.runInThisContext().call(mod.exports, mod.exports, req, mod, file, path.dirname(file));
+  mod.loaded = true;
+  return mod.exports;
+}
+
+process.once('exit', () => {
+  for (const { script, target } of pending) {
     try {
       const data = script.createCachedData();
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, data);
-      fs.renameSync(tmp, cacheFile);
+      fs.renameSync(tmp, target);
     } catch {
       // Read-only install or full disk: start-up stays uncached.
     }
-  });
-}
-script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, __dirname);
+  }
+});
+
+load(path.join(__dirname, 'cli.cjs'));

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import { ChartroomError, lineOf } from '../../core/errors.js';
 import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
-import type { ChartUnit, EngineOutput, RenderedTemplate, RenderInputs } from '../types.js';
+import type { ChartUnit, EngineCache, EngineOutput, RenderedTemplate, RenderInputs } from '../types.js';
 import { chartObject } from '../handlebars/context.js';
 import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, type ExecBudget, type ExecEnv } from './exec.js';
 import { parse } from './parse/parser.js';
-import { TemplateParseError, type ListNode } from './parse/nodes.js';
+import { TemplateParseError, type ListNode, type ParsedTemplate } from './parse/nodes.js';
 import { GoFuncError, type FuncMap, type GoFunc, type GoValue } from './value.js';
 import type { HelmHooks } from './funcs/index.js';
 
@@ -13,6 +15,29 @@ import type { HelmHooks } from './funcs/index.js';
 export type FuncsFactory = (hooks: HelmHooks) => FuncMap;
 
 const INCLUDE_LIMIT = 1000;
+
+/** Bump when the parser's output changes (or a function is removed), so old cached trees are not used. */
+const PARSE_CACHE_FORMAT = 'go-parse-1';
+
+/**
+ * Parsing is most of a render's work on a big chart: the syntax trees of a render's whole template set are
+ * kept in the cache as one entry (V8's serializer keeps bigints and Maps), keyed by every template's path and
+ * bytes. A changed file, an unreadable or foreign entry: everything is parsed again.
+ */
+function cachedParse(cache: EngineCache | undefined, sources: { path: string; data: Buffer }[]): { key: string; trees?: ParsedTemplate[] } {
+  const h = createHash('sha256').update(PARSE_CACHE_FORMAT);
+  for (const s of sources) h.update(`\0${s.path}\0${s.data.length}\0`).update(s.data);
+  const key = h.digest('hex');
+  const hit = cache?.read('go-templates', key);
+  if (!hit) return { key };
+  try {
+    const trees = deserialize(hit) as ParsedTemplate[];
+    if (Array.isArray(trees) && trees.length === sources.length && trees.every((t, i) => t?.name === sources[i].path && t.root?.type === 'list' && t.defines instanceof Map)) return { key, trees };
+  } catch {
+    // A torn or foreign entry: parse again.
+  }
+  return { key };
+}
 
 /** Helm's `.Files`: Get, GetBytes, Glob (a Files again), Lines, AsConfig, AsSecrets, over the chart's own files. */
 export function goFiles(files: ChartFile[], toYaml: (v: GoValue) => string): Record<string, GoFunc> {
@@ -134,14 +159,17 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
   const known = (n: string) => funcs.has(n);
 
   // Deeper charts first (more path segments), then by path: later definitions win, as in Helm.
-  const all = units.flatMap((unit) => unit.chart.templates.map((t) => ({ unit, t, path: `${unit.prefix}/${t.name}` })));
+  const all = units.flatMap((unit) => unit.chart.templates.map((t) => ({ unit, t, path: `${unit.prefix}/${t.name}`, data: t.data })));
   all.sort((a, b) => b.path.split('/').length - a.path.split('/').length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const { unit, t, path } of all) {
+  const { key: cacheKey, trees: cached } = cachedParse(inputs.cache, all);
+  const fresh: ParsedTemplate[] = [];
+  for (const [i, { unit, t, path }] of all.entries()) {
     const source = t.data.toString('utf8');
     const file = `${unit.chart.source}/${t.name}`;
-    let parsed;
+    let parsed: ParsedTemplate;
     try {
-      parsed = parse(path, source, { funcs: known });
+      parsed = cached?.[i] ?? parse(path, source, { funcs: known });
+      fresh.push(parsed);
     } catch (e) {
       if (e instanceof TemplateParseError) {
         throw new ChartroomError('TEMPLATE_SYNTAX', e.message, { file, line: e.pos.line, column: e.pos.column, snippet: lineOf(source, e.pos.line), hint: e.hint, chart: unit.chart.metadata.name });
@@ -159,6 +187,8 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
       templateFiles.set(n, path);
     }
   }
+
+  if (!cached && inputs.cache && fresh.length) inputs.cache.write('go-templates', cacheKey, serialize(fresh));
 
   const out: RenderedTemplate[] = [];
   let notes: string | undefined;

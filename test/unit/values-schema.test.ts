@@ -15,7 +15,7 @@ async function problems(schema: unknown, values: Record<string, unknown>, layers
     return [];
   } catch (e) {
     if (!hasCode(e, 'VALUES_SCHEMA')) throw e;
-    return (e as { problems: SchemaProblem[] }).problems;
+    return (e as unknown as { problems: SchemaProblem[] }).problems;
   }
 }
 

@@ -15,7 +15,13 @@ describe('loading YAML data', () => {
   });
 
   it('names the file and line of a syntax error', () => {
-    expect(() => loadYaml('a: 1\nb: [unclosed\n', 'bad.yaml')).toThrow(expect.objectContaining({ file: 'bad.yaml', line: expect.any(Number) }) as Error);
+    let caught: unknown;
+    try {
+      loadYaml('a: 1\nb: [unclosed\n', 'bad.yaml');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ code: 'YAML_PARSE', file: 'bad.yaml', line: expect.any(Number) });
   });
 
   it('reads several documents, and refuses several where one is expected', () => {

@@ -1,4 +1,5 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { GoFuncError, type GoValue } from '../value.js';
 import { goQuote } from './fmt.js';
 import { def, goSlice, type FuncTable } from './kinds.js';
@@ -15,13 +16,20 @@ interface Compiled {
 
 const cache = new Map<string, Compiled>();
 
+let re2lib: typeof RE2JS | undefined;
+/** re2js is loaded on the first regular expression: most charts never use one. */
+function re2(): typeof RE2JS {
+  // In the CLI bundle `require` exists (re2js is a file of its own there); elsewhere it is resolved.
+  return (re2lib ??= ((typeof require === 'function' ? require('re2js') : createRequire(import.meta.url)('re2js')) as typeof import('re2js')).RE2JS);
+}
+
 /** regexp.Compile; throws GoFuncError with Go's message (`error parsing regexp: …`). */
 function compile(expr: string): Compiled {
   let c = cache.get(expr);
   if (c) return c;
   let re: RE2JS;
   try {
-    re = RE2JS.compile(expr);
+    re = re2().compile(expr);
   } catch (e) {
     throw new GoFuncError((e as Error).message);
   }
