@@ -29,6 +29,23 @@ const common = {
  * that call regex functions). Every other command starts without reading them.
  */
 const APART = { '@kubernetes/client-node': 'kube-client.cjs', re2js: 're2js.cjs' };
+/** What each apart bundle exports: only the names the code uses, so the rest is left out (tree-shaken). */
+const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'] };
+/**
+ * commander requires node:child_process when it loads, for git-style subcommands we do not use; it costs every
+ * run 3 ms. The bundle gets it on first use instead.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) return undefined;
+      return { contents: text.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
 const librariesApart = {
   name: 'libraries-apart',
   setup(b) {
@@ -42,9 +59,9 @@ const serverApart = {
     b.onResolve({ filter: /(registry-server\/entry\.js|\/server\.cjs)$/ }, () => ({ path: './server.cjs', external: true }));
   },
 };
-await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs', plugins: [serverApart, librariesApart] });
+await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs', plugins: [serverApart, librariesApart, lazyChildProcess] });
 for (const [lib, file] of Object.entries(APART)) {
-  await build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(lib)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/${file}` });
+  await build({ ...common, stdin: { contents: `export { ${APART_EXPORTS[lib].join(', ')} } from ${JSON.stringify(lib)};`, resolveDir: '.', loader: 'js' }, outfile: `dist/${file}` });
 }
 for (const f of ['cli.cjs', 'server.cjs', ...Object.values(APART)]) {
   const bytes = readFileSync(join('dist', f));

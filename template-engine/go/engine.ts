@@ -5,7 +5,7 @@ import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
 import type { ChartUnit, EngineCache, EngineOutput, RenderedTemplate, RenderInputs } from '../types.js';
 import { chartObject } from '../handlebars/context.js';
-import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, type ExecBudget, type ExecEnv } from './exec.js';
+import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, tracedSourceLine, type ExecBudget, type ExecEnv } from './exec.js';
 import { parse } from './parse/parser.js';
 import { TemplateParseError, type ListNode, type ParsedTemplate } from './parse/nodes.js';
 import { GoFuncError, type FuncMap, type GoFunc, type GoValue } from './value.js';
@@ -17,7 +17,7 @@ export type FuncsFactory = (hooks: HelmHooks) => FuncMap;
 const INCLUDE_LIMIT = 1000;
 
 /** Bump when the parser's output changes (or a function is removed), so old cached trees are not used. */
-const PARSE_CACHE_FORMAT = 'go-parse-1';
+const PARSE_CACHE_FORMAT = 'go-parse-2';
 
 /**
  * Parsing is most of a render's work on a big chart: the syntax trees of a render's whole template set are
@@ -146,7 +146,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     },
     tpl(text, data) {
       const name = `tpl-${++tplCount}`;
-      const parsed = parse(name, text, { funcs: (n) => funcs.has(n) });
+      const parsed = parse(name, text, { funcs: (n) => funcs.has(n), funcNames: () => funcs.keys() });
       for (const [n, body] of parsed.defines) {
         templates.set(n, body);
         templateFiles.set(n, name);
@@ -168,7 +168,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     const file = `${unit.chart.source}/${t.name}`;
     let parsed: ParsedTemplate;
     try {
-      parsed = cached?.[i] ?? parse(path, source, { funcs: known });
+      parsed = cached?.[i] ?? parse(path, source, { funcs: known, funcNames: () => funcs.keys() });
       fresh.push(parsed);
     } catch (e) {
       if (e instanceof TemplateParseError) {
@@ -227,7 +227,19 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
       throw toChartroomError(e, byPath, l.unit.chart.metadata.name);
     }
     if (isNotes) notes = content;
-    else out.push({ path: l.path, content, file: l.file, chart: l.unit.chart as Chart, source: l.source });
+    else {
+      // Asked only to explain an error in the output (invalid YAML): the template runs again, traced.
+      const sourceLine = (line: number): number | undefined => {
+        const trace = { pieces: [] as string[], spots: [] as number[] };
+        try {
+          execute(l.root, data, { ...env(l.path, l.path), budget: newBudget(), trace });
+        } catch {
+          return undefined;
+        }
+        return tracedSourceLine(l.source, trace, line);
+      };
+      out.push({ path: l.path, content, file: l.file, chart: l.unit.chart as Chart, source: l.source, sourceLine });
+    }
   }
   return { templates: out, notes };
 }

@@ -17,7 +17,7 @@
 import { BUILTINS, assignable, callFunction, canBeNil, paramTypeName, signatureOf, truth, isTrue, type GoParamType, type GoSignature } from './builtins.js';
 import { goTypeName, kindOf, mapKeys, methodOf, quoteGo, sprint, sprintf } from './fmt.js';
 import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, NumberNode, ParsedTemplate, PipeNode, Pos, RangeNode, TemplateNode, VariableNode } from './parse/nodes.js';
-import { goLocation, nodeString } from './parse/parser.js';
+import { goLocation, nodeString, positionIn } from './parse/parser.js';
 import { GoDuration, type FuncMap, type GoFunc, type GoValue } from './value.js';
 
 export { GO_SIGNATURE, withSignature, type GoParamType, type GoSignature } from './builtins.js';
@@ -56,6 +56,12 @@ export interface ExecEnv {
   /** Template texts by file, for Go's exact error columns (UTF-8 bytes); without them, `column - 1`. */
   sources?: Map<string, string>;
   budget?: ExecBudget;
+  /**
+   * Filled while executing, when given: for each piece of output in order, where it came from — the offset of
+   * the text node (≥ 0), or `-(offset + 1)` of the action that printed it (what a `{{template}}` call writes
+   * counts as the call's). For explaining an output line by its template line.
+   */
+  trace?: { pieces: string[]; spots: number[] };
 }
 
 /** An execution error: Go's wording in `message`, where it happened in `pos`/`file`, Go's whole line in `goMessage`. */
@@ -98,7 +104,7 @@ export function execute(t: ListNode | ParsedTemplate, data: GoValue, env: ExecEn
   if (budget.depth >= budget.maxDepth) {
     throw new TemplateExecError(`exceeded maximum template depth (${budget.maxDepth})`, undefined, env.file, name);
   }
-  const s = new State(env, out, budget, name, env.file, dot);
+  const s = new State(env, env.trace?.pieces ?? out, budget, name, env.file, dot);
   budget.depth++;
   try {
     s.walk(dot, root);
@@ -110,7 +116,36 @@ export function execute(t: ListNode | ParsedTemplate, data: GoValue, env: ExecEn
   } finally {
     budget.depth--;
   }
-  return out.join('');
+  return (env.trace?.pieces ?? out).join('');
+}
+
+/**
+ * The template line (1-based) that wrote the start of an output line (1-based), from a trace (ExecEnv.trace)
+ * of the execution that produced the output: a line inside literal text maps to its own line, anything an
+ * action printed to the action's line.
+ */
+export function tracedSourceLine(source: string, trace: { pieces: string[]; spots: number[] }, outputLine: number): number | undefined {
+  let line = 1;
+  for (let i = 0; i < trace.pieces.length; i++) {
+    const piece = trace.pieces[i];
+    if (piece === '') continue;
+    let start = line === outputLine ? 0 : -1;
+    if (start < 0) {
+      let need = outputLine - line;
+      let idx = -1;
+      while (need > 0 && (idx = piece.indexOf('\n', idx + 1)) >= 0) need--;
+      if (need === 0 && idx + 1 < piece.length) start = idx + 1;
+    }
+    if (start >= 0) {
+      const spot = trace.spots[i];
+      if (spot < 0) return positionIn(source, -spot - 1).line;
+      let before = 0;
+      for (let j = piece.indexOf('\n'); j >= 0 && j < start; j = piece.indexOf('\n', j + 1)) before++;
+      return positionIn(source, spot).line + before;
+    }
+    for (let j = piece.indexOf('\n'); j >= 0; j = piece.indexOf('\n', j + 1)) line++;
+  }
+  return undefined;
 }
 
 /** Run the named template (what Helm's `include` does): Go's ExecuteTemplate. */
@@ -157,8 +192,16 @@ class State {
     private readonly tmplName: string,
     private readonly file: string,
     dot: GoValue,
+    /** While tracing, what this state writes is put down to this spot (the caller's `{{template}}` action). */
+    private readonly spot?: number,
   ) {
     this.vars = [{ name: '$', value: dot, iface: false }];
+  }
+
+  /** Writes a piece of output; while tracing, notes where it came from (see ExecEnv.trace). */
+  private write(text: string, spot: number): void {
+    this.out.push(text);
+    this.env.trace?.spots.push(this.spot ?? spot);
   }
 
   private at(node: AnyNode): void {
@@ -168,8 +211,9 @@ class State {
   private errorf(message: string, cause?: unknown): never {
     const n = this.node;
     const text = n ? this.env.sources?.get(this.file) : undefined;
-    const goColumn = n && text !== undefined ? goLocation(text, n.pos.offset).col : undefined;
-    throw new TemplateExecError(message, n?.pos, this.file, this.tmplName, n ? nodeString(n) : undefined, { cause, goColumn });
+    const goColumn = n && text !== undefined ? goLocation(text, n.pos).col : undefined;
+    const pos = n && text !== undefined ? positionIn(text, n.pos) : undefined;
+    throw new TemplateExecError(message, pos, this.file, this.tmplName, n ? nodeString(n) : undefined, { cause, goColumn });
   }
 
   private step(): void {
@@ -240,7 +284,7 @@ class State {
         this.walkTemplate(dot, node);
         return;
       case 'text':
-        this.out.push(node.text);
+        this.write(node.text, node.pos);
         return;
       default:
         this.errorf(`unknown node: ${(node as { type: string }).type}`);
@@ -358,7 +402,7 @@ class State {
     if (!root) this.errorf(`template ${quoteGo(t.name)} not defined`);
     if (this.budget.depth >= this.budget.maxDepth) this.errorf(`exceeded maximum template depth (${this.budget.maxDepth})`);
     const newDot = this.evalPipeline(dot, t.pipe);
-    const sub = new State(this.env, this.out, this.budget, t.name, this.env.templateFiles?.get(t.name) ?? this.file, newDot);
+    const sub = new State(this.env, this.out, this.budget, t.name, this.env.templateFiles?.get(t.name) ?? this.file, newDot, this.spot ?? -(t.pos + 1));
     this.budget.depth++;
     try {
       sub.walk(newDot, root);
@@ -637,22 +681,23 @@ class State {
 
   private printValue(node: AnyNode, v: GoValue): void {
     this.at(node);
+    const spot = -(node.pos + 1);
     if (v === undefined) {
-      this.out.push('<no value>');
+      this.write('<no value>', spot);
       return;
     }
     switch (typeof v) {
       case 'string':
-        this.out.push(v);
+        this.write(v, spot);
         return;
       case 'bigint':
       case 'boolean':
-        this.out.push(String(v));
+        this.write(String(v), spot);
         return;
       case 'function':
         this.errorf(`can't print ${nodeString(node)} of type ${goTypeName(v)}`);
       default:
-        this.out.push(sprint(v));
+        this.write(sprint(v), spot);
     }
   }
 }

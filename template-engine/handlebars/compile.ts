@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
 import type { EngineCache } from '../types.js';
+import { closest } from '../../core/suggest.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 
 
@@ -42,27 +43,9 @@ export interface CompiledTemplate {
   defines: NamedTemplate[];
 }
 
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return dp[a.length][b.length];
-}
 
-/** Suggests the closest name for a typo. */
-export function closest(name: string, names: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const n of names) {
-    const d = distance(name.toLowerCase(), n.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = n;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
+/** Shared with the interpreter and the engine, for their own "did you mean". */
+export { closest };
 
 /** A single-segment name such as `quote` (not `this`, `../x`, `@key` or `a.b`). */
 export function isSimpleName(p: Expression): p is PathExpression {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CHART_BIN } from './cli.js';
+import { CHART_BIN, TEST_CACHE_DIR } from './cli.js';
 import { waitFor as poll } from './wait.js';
 
 export interface Replica {
@@ -12,7 +12,7 @@ export interface Replica {
 /** Starts `chart serve` as its own process on 127.0.0.1 and a free port; resolves once it listens. */
 export function startReplica(args: string[], env: Record<string, string> = {}): Promise<Replica> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CHART_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [CHART_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], { env: { CHARTROOM_CACHE_DIR: TEST_CACHE_DIR, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs: string[] = [];
     let buf = '';
     let done = false;

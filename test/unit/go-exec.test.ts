@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from '../../template-engine/go/parse/parser.js';
-import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, withSignature, type ExecEnv, type MissingKey } from '../../template-engine/go/exec.js';
+import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, tracedSourceLine, withSignature, type ExecEnv, type MissingKey } from '../../template-engine/go/exec.js';
 import { BUILTINS } from '../../template-engine/go/builtins.js';
 import { sprint } from '../../template-engine/go/fmt.js';
 import { GoDuration, GoFuncError, type GoFunc, type GoValue } from '../../template-engine/go/value.js';
@@ -593,5 +593,19 @@ describe('number constants', () => {
     expect(run('{{99999999999999999999}}').parse).toContain('overflow'); // refused by the parser, as by Go's
     expect(out('{{half 3}} {{half 3.5}}')).toBe('1.5 1.75'); // an int constant is a float64 where one is wanted
     expect(msg('{{$x := 3}}{{half $x}}')).toBe('wrong type for value; expected float64; got int');
+  });
+});
+
+describe('tracing output lines back to template lines', () => {
+  it('maps literal lines to themselves, printed values to their action, {{template}} output to the call', () => {
+    const src = ['{{- define "pair" }}', 'x: 1', 'y: 2', '{{- end }}', 'a: 1', '{{- range .strs }}', '{{ . }}: v', '{{- end }}', '{{ template "pair" . }}', 'multi: {{ "p\\nq" }}', 'tail: t', ''].join('\n');
+    const { t, e } = env(src, 'zero');
+    const trace = { pieces: [] as string[], spots: [] as number[] };
+    const text = execute(t, DATA, { ...e, trace });
+    expect(text).toBe('\na: 1\nx: v\ny: v\n\nx: 1\ny: 2\nmulti: p\nq\ntail: t\n');
+    expect(trace.pieces.join('')).toBe(text);
+    const lines = text.split('\n').map((_, i) => tracedSourceLine(src, trace, i + 1));
+    // output:  1 ''  2 a:1  3 x: v  4 y: v  5 ''  6 x: 1  7 y: 2  8 multi: p  9 q  10 tail: t
+    expect(lines.slice(1, 10)).toEqual([5, 7, 7, 9, 9, 9, 10, 10, 11]);
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lex, type Item } from '../../template-engine/go/parse/lexer.js';
 import { TemplateParseError, type ActionNode, type IfNode, type ListNode, type NumberNode, type RangeNode, type StringNode, type TemplateNode } from '../../template-engine/go/parse/nodes.js';
-import { goLocation, isEmptyTree, newNumber, nodeString, parse, type ParseOptions } from '../../template-engine/go/parse/parser.js';
+import { goLocation, isEmptyTree, newNumber, nodeString, parse, positionIn, type ParseOptions } from '../../template-engine/go/parse/parser.js';
 
 const FUNCS: ParseOptions = { funcs: (n) => n === 'printf' || n === 'contains' };
 
@@ -333,16 +333,16 @@ describe('parser: trees', () => {
     const p = parse('t', src, { funcs: () => true });
     const ifn = p.root.nodes[1] as IfNode;
     expect(ifn.type).toBe('if');
-    expect(ifn.pos).toEqual({ offset: src.indexOf('.Values'), line: 2, column: 9 }); // the pipeline (Go: pipe.Position())
-    expect(ifn.pipe.cmds[0].args[0].pos).toEqual({ offset: src.indexOf('.x'), line: 2, column: 16 }); // .Values.x sits at .x, as in Go
+    expect(positionIn(src, ifn.pos)).toEqual({ offset: src.indexOf('.Values'), line: 2, column: 9 }); // the pipeline (Go: pipe.Position())
+    expect(positionIn(src, ifn.pipe.cmds[0].args[0].pos)).toEqual({ offset: src.indexOf('.x'), line: 2, column: 16 }); // .Values.x sits at .x, as in Go
     const action = ifn.list.nodes[0] as ActionNode;
-    expect(action.pos).toEqual({ offset: src.indexOf('$v'), line: 3, column: 5 });
+    expect(positionIn(src, action.pos)).toEqual({ offset: src.indexOf('$v'), line: 3, column: 5 });
     expect(action.pipe.decl[0].ident).toEqual(['$v']);
     const cmd = action.pipe.cmds[0];
     const col = (needle: string) => src.indexOf(needle) - src.lastIndexOf('\n', src.indexOf(needle));
-    expect(cmd.args.map((a) => [a.type, a.pos.column])).toEqual([['identifier', col('printf')], ['string', col('"%s"')], ['field', col('.b')]]);
+    expect(cmd.args.map((a) => [a.type, positionIn(src, a.pos).column])).toEqual([['identifier', col('printf')], ['string', col('"%s"')], ['field', col('.b')]]);
     expect((cmd.args[1] as StringNode).text).toBe('%s');
-    expect(action.pipe.cmds[1].pos.column).toBe(col('quote'));
+    expect(positionIn(src, action.pipe.cmds[1].pos).column).toBe(col('quote'));
   });
 
   it('keeps string escapes as Go unquotes them', () => {
@@ -362,7 +362,7 @@ describe('parser: numbers (Go numberTests)', () => {
   type Want = { int?: bigint; uint?: bigint; float?: number; complex?: { re: number; im: number } };
   const num = (text: string): NumberNode | string => {
     const kind = text[0] === "'" ? 'charConstant' : /^[+-]?[^+-]+[+-].*i$/.test(text) ? 'complex' : 'number';
-    return newNumber({ offset: 0, line: 1, column: 1 }, text, kind);
+    return newNumber(0, text, kind);
   };
   const cases: [string, Want][] = [
     ['0', { int: 0n, uint: 0n, float: 0 }],

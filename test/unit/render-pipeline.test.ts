@@ -114,3 +114,47 @@ describe('render pipeline: invalid YAML names the template line that wrote it', 
     expect(err.details.hint).toContain('broken: "unterminated [a b]');
   });
 });
+
+describe('render pipeline: Go-template errors name the template line, with a caret and a hint', () => {
+  it('traces invalid YAML to the template line that wrote it, through ranges, includes and {{template}}', async () => {
+    const dir = writeChart(join(ctx.root, 'gobadyaml'), 'gobadyaml', {
+      'Chart.yaml': 'apiVersion: v2\nname: gobadyaml\nversion: 1.0.0\n',
+      'values.yaml': 'labels: [a, b, c]\n',
+      'templates/_h.tpl': '{{- define "two" }}\none: 1\ntwo: 2\n{{- end }}',
+      'templates/cm.yaml': [
+        'apiVersion: v1', // 1
+        'kind: ConfigMap', // 2
+        'metadata:', // 3
+        '  name: x', // 4
+        '  labels:', // 5
+        '    {{- include "two" . | nindent 4 }}', // 6
+        '    {{- template "two" . }}', // 7
+        'data:', // 8
+        '{{- range .Values.labels }}', // 9
+        '  {{ . }}: ok', // 10
+        '{{- end }}', // 11
+        '  broken: "unterminated {{ .Values.labels }}', // 12
+        '',
+      ].join('\n'),
+    });
+    const err = (await renderChart(loadChartDir(dir), { cache: ctx.cache }).catch((e: unknown) => e)) as ChartroomError;
+    expect(err.code).toBe('INVALID_YAML');
+    expect(err.details.file).toMatch(/gobadyaml\/templates\/cm.yaml$/);
+    const m = /rendered output line (\d+), written by template line 12\)/.exec(err.message);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(12);
+    expect(err.details.line).toBe(12);
+    expect(err.details.snippet).toBe('  broken: "unterminated {{ .Values.labels }}');
+  });
+
+  it('explains an unknown function with the closest known name', async () => {
+    const dir = writeChart(join(ctx.root, 'gotypo'), 'gotypo', {
+      'Chart.yaml': 'apiVersion: v2\nname: gotypo\nversion: 1.0.0\n',
+      'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name | toYml }}\n',
+    });
+    const err = (await renderChart(loadChartDir(dir), { cache: ctx.cache }).catch((e: unknown) => e)) as ChartroomError;
+    expect(err.code).toBe('TEMPLATE_SYNTAX');
+    expect(err.message).toBe('function "toYml" not defined');
+    expect(err.details).toMatchObject({ line: 4, column: 26, hint: 'did you mean toYaml?', snippet: '  name: {{ .Chart.Name | toYml }}' });
+  });
+});

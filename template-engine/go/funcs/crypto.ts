@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, scryptSync, sign, type KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import { createRequire } from 'node:module';
 import bcryptjs from 'bcryptjs';
 import { GoFuncError, type GoValue } from '../value.js';
 import * as der from './der.js';
@@ -158,6 +158,12 @@ function stringsOf(v: GoValue, what: string): string[] {
     if (typeof x !== 'string') throw new GoFuncError(`${what}: ${formatValue(x)} is not a string`);
     return x;
   });
+}
+
+/** node:net takes milliseconds to load; only certificates with IP addresses need it. */
+function isIP(s: string): number {
+  const net = (typeof require === 'function' ? require('node:net') : createRequire(import.meta.url)('node:net')) as typeof import('node:net');
+  return net.isIP(s);
 }
 
 /** The 4- or 16-byte form of an IP address (net.ParseIP, then To4 where it is one). */

@@ -1,8 +1,9 @@
 /**
  * The syntax tree of Go's text/template (package parse), as Chartroom's Go-template engine uses it. Every
- * node carries its position: the byte offset in the template text, and the 1-based line and column, for
- * errors that name file, line and column.
+ * node carries its offset in the template text; an error works out the 1-based line and column from it
+ * (positionIn), so trees stay small to build and to cache.
  */
+/** A place in a template text, for errors (nodes keep only the offset). */
 export interface Pos {
   offset: number;
   line: number;
@@ -24,34 +25,39 @@ export type Node =
 /** A sequence of nodes (a template body, or the body of a branch). */
 export interface ListNode {
   type: 'list';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   nodes: Node[];
 }
 
 /** Plain text, with trim markers already applied. */
 export interface TextNode {
   type: 'text';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   text: string;
 }
 
 export interface CommentNode {
   type: 'comment';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   text: string;
 }
 
 /** `{{pipeline}}`: its value is printed (unless the pipeline only declares or assigns variables). */
 export interface ActionNode {
   type: 'action';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   pipe: PipeNode;
 }
 
 /** `$x := a | b c` — declarations (`:=`) or assignments (`=`) of variables, then commands joined by `|`. */
 export interface PipeNode {
   type: 'pipe';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   /** True for `=` (assign to existing variables), false for `:=` (declare). */
   isAssign: boolean;
   decl: VariableNode[];
@@ -61,7 +67,8 @@ export interface PipeNode {
 /** One command of a pipeline: a function or a value, with arguments. */
 export interface CommandNode {
   type: 'command';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   args: ArgNode[];
 }
 
@@ -70,14 +77,16 @@ export type ArgNode = FieldNode | ChainNode | VariableNode | IdentifierNode | Do
 /** A function name, e.g. `printf`. */
 export interface IdentifierNode {
   type: 'identifier';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   name: string;
 }
 
 /** `$` or `$x`, with optional field chain: `$x.a.b` → name `$x`, ident ['a','b']. */
 export interface VariableNode {
   type: 'variable';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   /** `$x` then the fields: `['$x', 'a', 'b']`. */
   ident: string[];
 }
@@ -85,32 +94,37 @@ export interface VariableNode {
 /** `.` */
 export interface DotNode {
   type: 'dot';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
 }
 
 export interface NilNode {
   type: 'nil';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
 }
 
 /** `.a.b.c` → ['a','b','c']. */
 export interface FieldNode {
   type: 'field';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   ident: string[];
 }
 
 /** `(pipeline).a.b`: a field chain on a parenthesised pipeline (or other operand). */
 export interface ChainNode {
   type: 'chain';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   node: ArgNode;
   field: string[];
 }
 
 export interface BoolNode {
   type: 'bool';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   value: boolean;
 }
 
@@ -120,7 +134,8 @@ export interface BoolNode {
  */
 export interface NumberNode {
   type: 'number';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   text: string;
   isInt: boolean;
   isFloat: boolean;
@@ -137,7 +152,8 @@ export interface NumberNode {
 /** A quoted or raw string constant, unquoted. */
 export interface StringNode {
   type: 'string';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   /** The source text, with quotes. */
   quoted: string;
   text: string;
@@ -146,7 +162,8 @@ export interface StringNode {
 /** `{{if pipe}} list {{else}} elseList {{end}}`; `else if` is an `IfNode` as the only node of `elseList`. */
 export interface IfNode {
   type: 'if';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   pipe: PipeNode;
   list: ListNode;
   elseList?: ListNode;
@@ -154,7 +171,8 @@ export interface IfNode {
 
 export interface RangeNode {
   type: 'range';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   pipe: PipeNode;
   list: ListNode;
   elseList?: ListNode;
@@ -162,7 +180,8 @@ export interface RangeNode {
 
 export interface WithNode {
   type: 'with';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   pipe: PipeNode;
   list: ListNode;
   elseList?: ListNode;
@@ -171,19 +190,22 @@ export interface WithNode {
 /** `{{template "name" pipe}}` (and the call a `block` makes). */
 export interface TemplateNode {
   type: 'template';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
   name: string;
   pipe?: PipeNode;
 }
 
 export interface BreakNode {
   type: 'break';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
 }
 
 export interface ContinueNode {
   type: 'continue';
-  pos: Pos;
+  /** Offset of the node in the template text (UTF-16 code units); line and column are worked out on an error. */
+  pos: number;
 }
 
 /** A parsed file: its main body, and the templates it defines (`define`, and `block`s). */

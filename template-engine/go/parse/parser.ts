@@ -8,6 +8,7 @@
  * first chained field, not at its start. `goLocation` gives Go's `line:col` (byte column, 0-based) for
  * errors that must read exactly like Go's.
  */
+import { closest } from '../../../core/suggest.js';
 import { goQuote, itemString, Lexer, type Item, type ItemType } from './lexer.js';
 import {
   TemplateParseError,
@@ -45,6 +46,8 @@ export interface ParseOptions {
    * is a known function it is parsed as a function name, not a keyword.
    */
   funcs?: (name: string) => boolean;
+  /** Every function name, for "did you mean" when a name is not known (asked only then). */
+  funcNames?: () => Iterable<string>;
   /** Go's SkipFuncCheck mode: any identifier is accepted as a function name. */
   skipFuncCheck?: boolean;
   /** Keep template comments (slash-star … star-slash actions) as CommentNodes (default true; Go: ParseComments mode). */
@@ -67,13 +70,13 @@ const MAX_PIPELINE_CMDS = 100000;
 /** `{{end}}` and `{{else}}` while parsing; never in the tree. */
 interface EndNode {
   type: 'end';
-  pos: Pos;
+  pos: number;
   /** Offset of the action's left delimiter. */
   open: number;
 }
 interface ElseNode {
   type: 'else';
-  pos: Pos;
+  pos: number;
   open: number;
 }
 type Parsed = Node | EndNode | ElseNode;
@@ -99,6 +102,7 @@ class Shared {
     readonly lexer: Lexer,
     readonly known: (name: string) => boolean,
     readonly skipFuncCheck: boolean,
+    readonly funcNames?: () => Iterable<string>,
   ) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
@@ -258,15 +262,15 @@ class Tree {
   // --- nodes ---------------------------------------------------------------------------------------------
 
   private list(at: number): ListNode {
-    return { type: 'list', pos: this.s.pos(at), nodes: [] };
+    return { type: 'list', pos: at, nodes: [] };
   }
 
   private variable(at: number, ident: string): VariableNode {
-    return { type: 'variable', pos: this.s.pos(at), ident: ident.split('.') };
+    return { type: 'variable', pos: at, ident: ident.split('.') };
   }
 
   private field(at: number, ident: string): FieldNode {
-    return { type: 'field', pos: this.s.pos(at), ident: ident.slice(1).split('.') };
+    return { type: 'field', pos: at, ident: ident.slice(1).split('.') };
   }
 
   // --- grammar -------------------------------------------------------------------------------------------
@@ -341,7 +345,7 @@ class Tree {
     const token = this.nextNonSpace();
     switch (token.type) {
       case 'text':
-        return { type: 'text', pos: this.s.pos(token.pos), text: token.val } satisfies TextNode;
+        return { type: 'text', pos: token.pos, text: token.val } satisfies TextNode;
       case 'leftDelim':
         this.actionLine = this.s.lineOf(token.pos);
         this.s.actionOpen = token.pos;
@@ -351,7 +355,7 @@ class Tree {
           this.actionLine = 0;
         }
       case 'comment':
-        return { type: 'comment', pos: this.s.pos(token.pos), text: token.val } satisfies CommentNode;
+        return { type: 'comment', pos: token.pos, text: token.val } satisfies CommentNode;
       default:
         return this.unexpected(token, 'input');
     }
@@ -371,7 +375,7 @@ class Tree {
       case 'else':
         return this.elseControl(open);
       case 'end':
-        return { type: 'end', pos: this.s.pos(this.expect('rightDelim', 'end').pos), open };
+        return { type: 'end', pos: this.expect('rightDelim', 'end').pos, open };
       case 'if':
         return this.control('if', open);
       case 'range':
@@ -384,20 +388,20 @@ class Tree {
     this.backup();
     const first = this.peek();
     // Variables are not popped here: they persist until {{end}}.
-    return { type: 'action', pos: this.s.pos(first.pos), pipe: this.pipeline('command', 'rightDelim', open) } satisfies ActionNode;
+    return { type: 'action', pos: first.pos, pipe: this.pipeline('command', 'rightDelim', open) } satisfies ActionNode;
   }
 
   private breakControl(token: Item, word: 'break' | 'continue'): BreakNode | ContinueNode {
     const t = this.nextNonSpace();
     if (t.type !== 'rightDelim') this.unexpected(t, `{{${word}}}`);
     if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`, token.pos, { hint: `{{${word}}} works only inside the body of a {{range}}` });
-    return { type: word, pos: this.s.pos(token.pos) };
+    return { type: word, pos: token.pos };
   }
 
   /** declarations? command ('|' command)* */
   private pipeline(context: string, end: ItemType, open: number): PipeNode {
     const first = this.peekNonSpace();
-    const pipe: PipeNode = { type: 'pipe', pos: this.s.pos(first.pos), isAssign: false, decl: [], cmds: [] };
+    const pipe: PipeNode = { type: 'pipe', pos: first.pos, isAssign: false, decl: [], cmds: [] };
     // Declarations or assignments? Space is a token, so "$x foo" needs three tokens of look-ahead to tell
     // an argument from a declaration.
     for (let again = true; again; ) {
@@ -471,7 +475,7 @@ class Tree {
         case 'number':
         case 'string':
           // With A|B|C, stage 2 is B.
-          this.errorf(`non executable command in pipeline stage ${i + 1}`, arg.pos.offset, { hint: 'a pipeline passes its value to a function: after | comes a function name' });
+          this.errorf(`non executable command in pipeline stage ${i + 1}`, arg.pos, { hint: 'a pipeline passes its value to a function: after | comes a function name' });
       }
     }
   }
@@ -509,9 +513,9 @@ class Tree {
   private elseControl(open: number): ElseNode {
     const peek = this.peekNonSpace();
     // {{else if …}} and {{else with …}} are {{else}}{{if …}}: the keyword stays pending.
-    if (peek.type === 'if' || peek.type === 'with') return { type: 'else', pos: this.s.pos(peek.pos), open };
+    if (peek.type === 'if' || peek.type === 'with') return { type: 'else', pos: peek.pos, open };
     const token = this.expect('rightDelim', 'else');
-    return { type: 'else', pos: this.s.pos(token.pos), open };
+    return { type: 'else', pos: token.pos, open };
   }
 
   /** `{{block "name" pipeline}} … {{end}}`: a define and a template call. */
@@ -526,7 +530,7 @@ class Tree {
     if (end.type !== 'end') this.errorf(`unexpected ${parsedString(end)} in ${context}`, end.open);
     this.s.blocks.pop();
     block.add(name, root, open);
-    return { type: 'template', pos: this.s.pos(token.pos), name, pipe };
+    return { type: 'template', pos: token.pos, name, pipe };
   }
 
   /** `{{template "name" pipeline?}}` */
@@ -534,7 +538,7 @@ class Tree {
     const context = 'template clause';
     const token = this.nextNonSpace();
     const name = this.templateName(token, context);
-    const node: TemplateNode = { type: 'template', pos: this.s.pos(token.pos), name };
+    const node: TemplateNode = { type: 'template', pos: token.pos, name };
     if (this.nextNonSpace().type !== 'rightDelim') {
       this.backup();
       node.pipe = this.pipeline(context, 'rightDelim', open);
@@ -555,7 +559,7 @@ class Tree {
 
   /** operand (space operand)*, up to `|` (consumed) or the end (left for the caller). */
   private command(): CommandNode {
-    const cmd: CommandNode = { type: 'command', pos: this.s.pos(this.peekNonSpace().pos), args: [] };
+    const cmd: CommandNode = { type: 'command', pos: this.peekNonSpace().pos, args: [] };
     for (;;) {
       this.peekNonSpace(); // skip leading spaces
       const operand = this.operand();
@@ -566,7 +570,7 @@ class Tree {
       else if (token.type !== 'pipe') this.unexpected(token, 'operand');
       break;
     }
-    if (cmd.args.length === 0) this.errorf('empty command', cmd.pos.offset);
+    if (cmd.args.length === 0) this.errorf('empty command', cmd.pos);
     return cmd;
   }
 
@@ -580,9 +584,9 @@ class Tree {
     while (this.peek().type === 'field') fields.push(this.next().val.slice(1));
     switch (node.type) {
       case 'field':
-        return { type: 'field', pos: this.s.pos(at), ident: [...node.ident, ...fields] };
+        return { type: 'field', pos: at, ident: [...node.ident, ...fields] };
       case 'variable':
-        return { type: 'variable', pos: this.s.pos(at), ident: [...node.ident, ...fields] };
+        return { type: 'variable', pos: at, ident: [...node.ident, ...fields] };
       case 'bool':
       case 'string':
       case 'number':
@@ -590,17 +594,20 @@ class Tree {
       case 'dot':
         return this.errorf(`unexpected . after term ${goQuote(nodeString(node))}`, at);
       default:
-        return { type: 'chain', pos: this.s.pos(at), node, field: fields } satisfies ChainNode;
+        return { type: 'chain', pos: at, node, field: fields } satisfies ChainNode;
     }
   }
 
   /** A literal, a function name, `.`, `.Field`, `$x`, or `( pipeline )`; null when the next item is none. */
   private term(): ArgNode | null {
     const token = this.nextNonSpace();
-    const pos = () => this.s.pos(token.pos);
+    const pos = () => token.pos;
     switch (token.type) {
       case 'identifier':
-        if (!this.s.skipFuncCheck && !this.s.known(token.val)) this.errorf(`function ${goQuote(token.val)} not defined`, token.pos);
+        if (!this.s.skipFuncCheck && !this.s.known(token.val)) {
+          const guess = this.s.funcNames ? closest(token.val, [...BUILTIN_FUNCS, ...this.s.funcNames()]) : undefined;
+          this.errorf(`function ${goQuote(token.val)} not defined`, token.pos, guess ? { hint: `did you mean ${guess}?` } : undefined);
+        }
         return { type: 'identifier', pos: pos(), name: token.val } satisfies IdentifierNode;
       case 'dot':
         return { type: 'dot', pos: pos() } satisfies DotNode;
@@ -657,7 +664,7 @@ export function parse(name: string, text: string, opts: ParseOptions = {}): Pars
     breakOK: !(funcs?.('break') ?? false),
     continueOK: !(funcs?.('continue') ?? false),
   });
-  const shared = new Shared(name, text, lexer, known, opts.skipFuncCheck ?? false);
+  const shared = new Shared(name, text, lexer, known, opts.skipFuncCheck ?? false, opts.funcNames);
   const tree = new Tree(shared);
   try {
     const root = tree.parse();
@@ -670,6 +677,17 @@ export function parse(name: string, text: string, opts: ParseOptions = {}): Pars
     }
     throw e;
   }
+}
+
+/** The 1-based line and column (UTF-16 code units) of an offset in a template text: where a node is, for errors. */
+export function positionIn(text: string, offset: number): Pos {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { offset, line, column: offset - start + 1 };
 }
 
 /** Go's `line:col` of an offset, as Go's ErrorContext writes it: the column counts UTF-8 bytes from 0. */
@@ -1030,7 +1048,7 @@ function simplifyComplex(n: NumberNode): void {
  * Go's newNumber: a number constant with every type that can represent it. A string is the error, in Go's
  * words.
  */
-export function newNumber(pos: Pos, text: string, kind: 'number' | 'charConstant' | 'complex'): NumberNode | string {
+export function newNumber(pos: number, text: string, kind: 'number' | 'charConstant' | 'complex'): NumberNode | string {
   const n: NumberNode = { type: 'number', pos, text, isInt: false, isFloat: false, isUint: false, isComplex: false };
   if (kind === 'charConstant') {
     const r = unquoteChar(text.slice(1), "'");
