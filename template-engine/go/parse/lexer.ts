@@ -6,6 +6,8 @@
  * Offsets are indexes into the JavaScript string (UTF-16 code units), not UTF-8 bytes as in Go.
  */
 
+import { isPrintRune, quoteGo } from '../fmt.js';
+
 export type ItemType =
   | 'error' // error occurred; val is the text of the error
   | 'bool' // boolean constant
@@ -104,15 +106,8 @@ export function isAlphaNumeric(r: number): boolean {
   return LETTER.test(c) || DIGIT.test(c);
 }
 
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
-
-/** Go's unicode.IsPrint / strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-export function isPrint(r: number): boolean {
-  if (r === 0x20) return true;
-  if (r < 0x20 || r === 0x7f) return false;
-  if (r >= 0xd800 && r <= 0xdfff) return false;
-  return PRINTABLE.test(String.fromCodePoint(r));
-}
+/** Go's unicode.IsPrint / strconv.IsPrint (one implementation, in fmt.ts). */
+const isPrint = isPrintRune;
 
 /** Go's `%#U`: `U+0023 '#'`, or `U+0001` for a character that does not print. */
 export function formatRune(r: number): string {
@@ -120,34 +115,9 @@ export function formatRune(r: number): string {
   return isPrint(r) ? `U+${hex} '${String.fromCodePoint(r)}'` : `U+${hex}`;
 }
 
-/** Go's strconv.Quote (and `%q` of a string). */
-export function goQuote(s: string, quote = '"'): string {
-  let out = quote;
-  for (const ch of s) {
-    const r = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') {
-      out += '\\' + ch;
-      continue;
-    }
-    if (isPrint(r)) {
-      out += ch;
-      continue;
-    }
-    switch (r) {
-      case 0x07: out += '\\a'; continue;
-      case 0x08: out += '\\b'; continue;
-      case 0x0c: out += '\\f'; continue;
-      case 0x0a: out += '\\n'; continue;
-      case 0x0d: out += '\\r'; continue;
-      case 0x09: out += '\\t'; continue;
-      case 0x0b: out += '\\v'; continue;
-    }
-    if (r < 0x20 || r === 0x7f) out += '\\x' + r.toString(16).padStart(2, '0');
-    else if (r >= 0xd800 && r <= 0xdfff) out += '\\ufffd';
-    else if (r < 0x10000) out += '\\u' + r.toString(16).padStart(4, '0');
-    else out += '\\U' + r.toString(16).padStart(8, '0');
-  }
-  return out + quote;
+/** Go's strconv.Quote (and `%q` of a string); one implementation, in fmt.ts. */
+export function goQuote(s: string): string {
+  return quoteGo(s);
 }
 
 /** Go's item.String(), used in "unexpected %s in %s". */
