@@ -26,7 +26,9 @@ export async function lintChart(load: () => Chart, path: string, opts: RenderOpt
     return { chart: basename(path), path, messages: [fromError(e)], failed: true };
   }
   const messages = lintChartfile(chart, path, opts.kubeVersion ?? DEFAULT_KUBE_VERSION);
-  if (!messages.some((m) => m.severity === 'error')) messages.push(...(await lintValuesAndTemplates(chart, opts)));
+  // `--strict` turns warnings into failures, as helm's does; the templates render as `install` renders them
+  // (a reference to a value that is not set is empty, not an error).
+  if (!messages.some((m) => m.severity === 'error')) messages.push(...(await lintValuesAndTemplates(chart, { ...opts, strict: false })));
   const failed = messages.some((m) => m.severity === 'error' || (opts.strict && m.severity === 'warning'));
   return { chart: chart.metadata.name, path, messages, failed };
 }

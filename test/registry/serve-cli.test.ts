@@ -30,6 +30,7 @@ describe('chart serve', () => {
     const index = await (await fetch(`${r.url}/index.yaml`)).text();
     expect(index).toContain('shop:');
     expect(index).toContain('webapp:');
+    expect(index).toContain('worker:');
     await r.stop('SIGTERM');
     expect(r.proc.exitCode).toBe(0);
     expect(r.logs.some((l) => l.includes('"signal":"SIGTERM"'))).toBe(true);
