@@ -48,6 +48,11 @@ export interface ChartUnit {
   depth: number;
   /** What the chart sees as `.Values`. */
   values: Values;
+  /**
+   * Where `.Values` holds a whole number that `--set` gave: Go templates see those as int64, every other number
+   * from values as float64 (as in Helm). Paths of keys and list indexes.
+   */
+  int64Paths?: (string | number)[][];
   /** The enabled subcharts, whatever engine renders them (for `.Subcharts`). */
   subcharts: ChartUnit[];
 }

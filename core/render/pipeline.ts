@@ -2,7 +2,7 @@ import { ChartroomError } from '../errors.js';
 import type { Chart, Values } from '../chart/model.js';
 import { DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, kubeVersionSatisfies, normaliseKubeVersion } from '../kube/capabilities.js';
 import { sortDocuments, parseRenderedFile, type Manifest } from '../kube/manifests.js';
-import { collectUserValues, type UserValues, type ValuesIO, type ValuesOptions } from '../values/layers.js';
+import { collectUserValues, int64Paths, type UserValues, type ValuePath, type ValuesIO, type ValuesOptions } from '../values/layers.js';
 import { computeRenderValues, valuesFor, type RenderNode } from '../values/render-values.js';
 import { validateAgainstSchemas } from '../values/schema.js';
 import { deepClone, mergeValues } from '../values/tree.js';
@@ -93,10 +93,33 @@ export async function checkSchemas(prepared: PreparedValues): Promise<void> {
   await validateAgainstSchemas(prepared.tree, prepared.values, prepared.user.layers);
 }
 
-function unitOf(node: RenderNode, values: Values, prefix: string, depth: number, all: ChartUnit[]): ChartUnit {
+/** The int64 paths (from the top chart's values) that fall in one chart's values, relative to them. */
+function int64Within(node: RenderNode, paths: ValuePath[]): ValuePath[] {
+  return paths.filter((p) => p.length > node.path.length && node.path.every((k, i) => p[i] === k)).map((p) => p.slice(node.path.length));
+}
+
+/** The `--set` int64s of the whole tree: `global.…` ones also where every subchart's copy of the globals is. */
+function int64InTree(prepared: PreparedValues): ValuePath[] {
+  const paths = int64Paths(prepared.user.layers, prepared.values);
+  const globals = paths.filter((p) => p[0] === 'global');
+  if (globals.length) {
+    const visit = (n: RenderNode): void => {
+      for (const c of n.children) {
+        for (const g of globals) paths.push([...c.path, ...g]);
+        visit(c);
+      }
+    };
+    visit(prepared.tree);
+  }
+  return paths;
+}
+
+function unitOf(node: RenderNode, values: Values, int64: ValuePath[], prefix: string, depth: number, all: ChartUnit[]): ChartUnit {
   const unit: ChartUnit = { chart: node.chart, prefix, name: node.name, depth, values: valuesFor(node, values), subcharts: [] };
+  const own = int64Within(node, int64);
+  if (own.length) unit.int64Paths = own;
   all.push(unit);
-  unit.subcharts = node.children.map((c) => unitOf(c, values, `${prefix}/charts/${c.name}`, depth + 1, all));
+  unit.subcharts = node.children.map((c) => unitOf(c, values, int64, `${prefix}/charts/${c.name}`, depth + 1, all));
   return unit;
 }
 
@@ -106,7 +129,7 @@ function unitOf(node: RenderNode, values: Values, prefix: string, depth: number,
  */
 export function renderTemplates(prepared: PreparedValues, opts: RenderOptions = {}): { templates: RenderedTemplate[]; notes?: string } {
   const units: ChartUnit[] = [];
-  unitOf(prepared.tree, prepared.values, prepared.tree.name, 0, units);
+  unitOf(prepared.tree, prepared.values, int64InTree(prepared), prepared.tree.name, 0, units);
   const pick = opts.engines ?? engineFor;
   const byEngine = new Map<TemplateEngine, ChartUnit[]>();
   for (const u of units) {

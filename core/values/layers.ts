@@ -19,7 +19,12 @@ export interface ValuesOptions {
 export interface ValuesLayer {
   source: string;
   data: Values;
+  /** `--set`: its whole numbers are Go int64s to templates (values files and --set-json give float64s). */
+  int64?: boolean;
 }
+
+/** A path into values: map keys, and list indexes. */
+export type ValuePath = (string | number)[];
 
 export interface UserValues {
   values: Values;
@@ -88,7 +93,7 @@ export function collectUserValues(opts: ValuesOptions, io: ValuesIO = defaultIO)
       const own: Values = {};
       parseSetInto(expr, own, mode, flag, reader);
       parseSetInto(expr, values, mode, flag, reader);
-      layers.push({ source: `${flag} ${expr.length > 60 ? expr.slice(0, 57) + '...' : expr}`, data: own });
+      layers.push({ source: `${flag} ${expr.length > 60 ? expr.slice(0, 57) + '...' : expr}`, data: own, ...(mode === 'typed' ? { int64: true } : {}) });
     }
   }
   return { values, layers };
@@ -103,4 +108,33 @@ export function whoSet(layers: ValuesLayer[], path: string[]): string | undefine
     }
   }
   return undefined;
+}
+
+function at(root: unknown, path: ValuePath): unknown {
+  let cur = root;
+  for (const p of path) {
+    if (typeof p === 'number' ? !Array.isArray(cur) : !isMap(cur)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+/**
+ * Where the values hold a whole number that a `--set` gave (Helm types those int64; values files and
+ * --set-json give float64, which prints `2e+06` where an int64 prints `2000000`): paths into `values`, for
+ * each number a `--set` layer set that no later layer set again.
+ */
+export function int64Paths(layers: ValuesLayer[], values: Values): ValuePath[] {
+  const out: ValuePath[] = [];
+  layers.forEach((layer, i) => {
+    if (!layer.int64) return;
+    const walk = (node: unknown, path: ValuePath): void => {
+      if (typeof node === 'number') {
+        if (Number.isInteger(node) && at(values, path) === node && !layers.slice(i + 1).some((l) => at(l.data, path) !== undefined)) out.push(path);
+      } else if (Array.isArray(node)) node.forEach((v, k) => walk(v, [...path, k]));
+      else if (isMap(node)) for (const k of Object.keys(node)) walk(node[k], [...path, k]);
+    };
+    walk(layer.data, []);
+  });
+  return out;
 }

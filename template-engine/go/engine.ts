@@ -16,6 +16,34 @@ export type FuncsFactory = (hooks: HelmHooks) => FuncMap;
 
 const INCLUDE_LIMIT = 1000;
 
+/**
+ * The values with the whole numbers `--set` gave as int64s (bigints), the rest as they are (float64s): only
+ * the maps and lists on the way to those numbers are copied.
+ */
+export function withInt64(values: Record<string, unknown>, paths: (string | number)[][] | undefined): Record<string, GoValue> {
+  if (!paths?.length) return values as Record<string, GoValue>;
+  const copies = new Set<object>();
+  const copy = <T extends object>(o: T): T => {
+    const c = (Array.isArray(o) ? [...o] : Object.assign(Object.create(Object.getPrototypeOf(o) as object | null) as object, o)) as T;
+    copies.add(c);
+    return c;
+  };
+  const root = copy(values);
+  for (const path of paths) {
+    let node: Record<string | number, unknown> = root;
+    for (let i = 0; i < path.length - 1; i++) {
+      const next = node[path[i]];
+      if (typeof next !== 'object' || next === null) break;
+      node[path[i]] = copies.has(next) ? next : copy(next);
+      node = node[path[i]] as Record<string | number, unknown>;
+    }
+    const last = path[path.length - 1];
+    const n = node[last];
+    if (typeof n === 'number' && Number.isSafeInteger(n)) node[last] = BigInt(n);
+  }
+  return root as Record<string, GoValue>;
+}
+
 /** Bump when the parser's output changes (or a function is removed), so old cached trees are not used. */
 const PARSE_CACHE_FORMAT = 'go-parse-2';
 
@@ -207,7 +235,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     let o = objects.get(u);
     if (!o) {
       const subcharts: Record<string, GoValue> = {};
-      o = { Values: u.values, Release: release, Chart: chartObject(u.chart as Chart), Capabilities: capabilities, Files: goFiles(u.chart.files, toYaml), Subcharts: subcharts };
+      o = { Values: withInt64(u.values, u.int64Paths), Release: release, Chart: chartObject(u.chart as Chart), Capabilities: capabilities, Files: goFiles(u.chart.files, toYaml), Subcharts: subcharts };
       objects.set(u, o);
       for (const c of u.subcharts) subcharts[c.name] = objectsOf(c);
     }
