@@ -1,13 +1,33 @@
 // Builds the CLI: one CommonJS bundle (dist/cli.cjs) and a small launcher (dist/chart.cjs) that runs it
 // through V8's code cache, so that after the first run `chart` starts without compiling its own code.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 mkdirSync('dist', { recursive: true });
+
+// One build at a time in this checkout (two test runs started together both build): a lock folder, taken
+// over when its holder has been gone for two minutes.
+const LOCK = join('dist', '.build-lock');
+for (let waited = 0; ; waited += 100) {
+  try {
+    mkdirSync(LOCK);
+    break;
+  } catch {
+    let stale = false;
+    try {
+      stale = Date.now() - statSync(LOCK).mtimeMs > 120_000;
+    } catch {
+      continue;
+    }
+    if (stale) rmSync(LOCK, { recursive: true, force: true });
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+process.on('exit', () => rmSync(LOCK, { recursive: true, force: true }));
 const common = {
   bundle: true,
   platform: 'node',
