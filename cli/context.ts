@@ -1,6 +1,9 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { contextOptionsFromEnvironment, createContext, type ActionContext, type ClusterAccess, type Logger } from '../core/context.js';
 import type { KubeClient } from '../core/kube/types.js';
 import type { ReleaseStore } from '../core/release/model.js';
+import type { TransportSettings } from '../core/oci/transport.js';
 import { terminalProgress } from './progress.js';
 
 let current: ActionContext | undefined;
@@ -53,8 +56,16 @@ function clusterAccess(flags: { kubeconfig?: string; kubeContext?: string }): Cl
   };
 }
 
-/** Builds the one action context of this run from the global flags and the environment (the only place either is read). */
-export function buildContext(flags: { configDir?: string; cacheDir?: string; kubeconfig?: string; kubeContext?: string }): ActionContext {
+/** Docker's config.json, read for registry credentials: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
+function dockerConfigFile(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG ? join(env.DOCKER_CONFIG, 'config.json') : join(env.HOME || homedir(), '.docker', 'config.json');
+}
+
+/**
+ * Builds the one action context of this run from the global flags, the running command's registry flags
+ * (--plain-http, --ca-file …) and the environment (the only place either is read).
+ */
+export function buildContext(flags: { configDir?: string; cacheDir?: string; kubeconfig?: string; kubeContext?: string; transport?: TransportSettings }): ActionContext {
   const debug = !!process.env.CHARTROOM_DEBUG;
   const log: Logger = {
     debug: (m) => {
@@ -62,7 +73,8 @@ export function buildContext(flags: { configDir?: string; cacheDir?: string; kub
     },
     warn: (m) => process.stderr.write(`WARNING: ${m}\n`),
   };
-  current = createContext({ ...contextOptionsFromEnvironment(process.env, flags), progress: terminalProgress(), log, cluster: clusterAccess(flags) });
+  const oci = { transport: flags.transport ?? {}, dockerConfigFile: dockerConfigFile(process.env) };
+  current = createContext({ ...contextOptionsFromEnvironment(process.env, flags), progress: terminalProgress(), log, cluster: clusterAccess(flags), oci });
   return current;
 }
 

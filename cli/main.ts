@@ -13,7 +13,10 @@ import { register as registerPublish } from './commands/publish.js';
 import { register as registerDependency } from './commands/dependency.js';
 import { register as registerInstall } from './commands/install.js';
 import { register as registerReleases } from './commands/releases.js';
+import { register as registerPush } from './commands/push.js';
+import { register as registerRegistry } from './commands/registry.js';
 import { buildContext } from './context.js';
+import { registryTransport } from './registry-flags.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -27,9 +30,9 @@ const program = new Command('chart')
   .option('--cache-dir <dir>', 'cache folder (CHARTROOM_CACHE_DIR; default $XDG_CACHE_HOME/chartroom)')
   .option('--kubeconfig <file>', 'kubeconfig for release commands (default: KUBECONFIG, several files merged, else ~/.kube/config)')
   .option('--kube-context <name>', 'kubeconfig context (default: its current context)')
-  .hook('preAction', () => {
-    // One action context for the run, from the global flags and the environment.
-    buildContext(program.opts<{ configDir?: string; cacheDir?: string; kubeconfig?: string; kubeContext?: string }>());
+  .hook('preAction', (_program, actionCommand) => {
+    // One action context for the run, from the global flags, the running command's registry flags, and the environment.
+    buildContext({ ...program.opts<{ configDir?: string; cacheDir?: string; kubeconfig?: string; kubeContext?: string }>(), transport: registryTransport(actionCommand.opts()) });
   });
 
 registerCreate(program);
@@ -42,6 +45,8 @@ registerRepo(program);
 registerSearch(program);
 registerPull(program);
 registerPublish(program);
+registerPush(program);
+registerRegistry(program);
 registerDependency(program);
 registerInstall(program);
 registerReleases(program);

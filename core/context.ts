@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DiskCache } from './cache.js';
 import { RepoClient, type Progress } from './repo/client.js';
 import { RepositorySettings } from './repo/settings.js';
+import { createOciAccess, type OciAccess, type OciOptions } from './oci/client.js';
 import type { KubeClient } from './kube/types.js';
 import type { ReleaseStore } from './release/model.js';
 
@@ -43,6 +44,8 @@ export interface ActionContext {
   readonly sourceDateEpoch?: number;
   /** The cluster, for release commands (absent for commands that need none). */
   readonly cluster?: ClusterAccess;
+  /** OCI registries: the transport flags, credentials, and one client per registry for the run. */
+  readonly oci: OciAccess;
 }
 
 export interface ContextOptions {
@@ -55,22 +58,26 @@ export interface ContextOptions {
   progress?: () => Progress | undefined;
   sourceDateEpoch?: number;
   cluster?: ClusterAccess;
+  /** Registry transport flags (--plain-http, --ca-file …), Docker's config.json, tag paging. */
+  oci?: OciOptions;
 }
 
 /** Builds an action context on explicit folders. */
 export function createContext(opts: ContextOptions): ActionContext {
   const cache = new DiskCache(opts.cacheDir, !opts.noCache);
   const settings = new RepositorySettings(opts.configDir);
+  const log = opts.log ?? SILENT;
   return {
     configDir: opts.configDir,
     cache,
     settings,
     repos: new RepoClient({ settings, cache, progress: opts.progress }),
     clock: opts.clock ?? (() => new Date()),
-    log: opts.log ?? SILENT,
+    log,
     progress: opts.progress,
     sourceDateEpoch: opts.sourceDateEpoch,
     cluster: opts.cluster,
+    oci: createOciAccess(opts.configDir, opts.oci, log),
   };
 }
 

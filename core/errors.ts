@@ -55,6 +55,12 @@ export type ErrorCode =
   | 'NO_MATCHING_VERSION'
   | 'NO_REPOS'
   | 'OCI_UNSUPPORTED'
+  | 'OCI_REFERENCE'
+  | 'OCI_NOT_A_CHART'
+  | 'REGISTRY_PROTOCOL'
+  | 'REGISTRY_LOGIN_FAILED'
+  | 'REGISTRY_NOT_LOGGED_IN'
+  | 'CREDENTIAL_HELPER'
   | 'OFFLINE'
   | 'PROV_MISSING'
   | 'REPO_EXISTS'
@@ -108,7 +114,22 @@ export type ErrorCode =
   | 'STORAGE_UNAVAILABLE'
   | 'STORAGE_CONFLICT'
   | 'SERVER_BUSY'
-  | 'TOO_MANY_ATTEMPTS';
+  | 'TOO_MANY_ATTEMPTS'
+  // Registry server: the OCI distribution API (named as the distribution spec's error codes)
+  | 'BLOB_UNKNOWN'
+  | 'BLOB_UPLOAD_INVALID'
+  | 'BLOB_UPLOAD_UNKNOWN'
+  | 'DIGEST_INVALID'
+  | 'MANIFEST_BLOB_UNKNOWN'
+  | 'MANIFEST_INVALID'
+  | 'MANIFEST_TOO_LARGE'
+  | 'MANIFEST_UNKNOWN'
+  | 'NAME_INVALID'
+  | 'NAME_UNKNOWN'
+  | 'SIZE_INVALID'
+  | 'UPLOAD_OUT_OF_ORDER'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'UNSUPPORTED';
 
 /** Where in a source file a problem sits; line and column are 1-based. */
 export interface SourcePosition {

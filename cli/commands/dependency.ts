@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
 import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 export function register(program: Command): void {
   const dep = program.command('dependency').alias('dep').description("manage a chart's dependencies");
-  dep
-    .command('update')
+  addRegistryFlags(dep.command('update'))
     .alias('up')
     .description('resolve the ranges in Chart.yaml, download into charts/ and write Chart.lock')
     .argument('[chart]', 'chart folder', '.')
@@ -24,8 +24,7 @@ export function register(program: Command): void {
         () => flags.output,
       ),
     );
-  dep
-    .command('build')
+  addRegistryFlags(dep.command('build'))
     .description('rebuild charts/ from Chart.lock (no network when charts/ already matches)')
     .argument('[chart]', 'chart folder', '.')
     .option('--offline', 'use only cached archives')

@@ -3,6 +3,7 @@ import { context } from '../context.js';
 import { collect, runCommand, warn, writeOut, type OutputFormat } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import type { ReleaseResult } from '../../core/actions/install.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 export interface ApplyCliFlags extends ValuesFlags {
   namespace?: string;
@@ -36,7 +37,7 @@ export function parseDuration(text: string, flag: string): number {
 
 /** The flags install and upgrade share, as Helm spells them. */
 export function addApplyFlags(cmd: Command): Command {
-  return addValuesFlags(cmd)
+  return addRegistryFlags(addValuesFlags(cmd))
     .option('-n, --namespace <ns>', "namespace of the release (default: the context's)")
     .option('--version <range>', 'with CHART as REPO/NAME: the version or range')
     .option('--create-namespace', 'create the namespace if it does not exist')

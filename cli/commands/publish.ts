@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 export function register(program: Command): void {
-  program
-    .command('publish')
-    .alias('push')
+  addRegistryFlags(program.command('publish'))
     .description('publish a chart (folder or .tgz) to Chartroom or any ChartMuseum-compatible registry')
     .argument('<chart>')
     .requiredOption('--repo <name|url>', 'a configured repository, or a registry URL')

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 export function register(program: Command): void {
-  program
-    .command('pull')
+  addRegistryFlags(program.command('pull'))
     .alias('fetch')
     .description("download a chart, verified against the repository's sha256")
     .argument('<chart>', 'REPO/NAME or an http(s) URL of an archive')

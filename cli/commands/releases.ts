@@ -3,6 +3,7 @@ import { context } from '../context.js';
 import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import { parseDuration, printRelease, withSignals } from './install.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 const ns = '-n, --namespace <ns>';
 const nsHelp = "namespace of the release (default: the context's)";
@@ -171,7 +172,7 @@ export function register(program: Command): void {
     .option('--reset-values', "drop the release's previous values")
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none, 1 on error')
     .option('-o, --output <format>', 'diff (text) or json', 'diff');
-  addValuesFlags(diff).action((name: string, chart: string, f: ValuesFlags & { namespace?: string; version?: string; reuseValues?: boolean; resetValues?: boolean; detailedExitcode?: boolean; output: string }) =>
+  addRegistryFlags(addValuesFlags(diff)).action((name: string, chart: string, f: ValuesFlags & { namespace?: string; version?: string; reuseValues?: boolean; resetValues?: boolean; detailedExitcode?: boolean; output: string }) =>
     runCommand(async () => {
       const { diffRelease } = await import('../../core/actions/diff.js');
       const r = await diffRelease(context(), { ...valuesOptions(f), name, chart, version: f.version, namespace: f.namespace, reuseValues: f.reuseValues, resetValues: f.resetValues });

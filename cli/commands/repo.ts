@@ -13,12 +13,16 @@ export function register(program: Command): void {
     .argument('<url>')
     .option('--username <user>', 'user name for basic auth')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--token-stdin', 'read a bearer token from standard input (sent as Authorization: Bearer)')
     .option('--force-update', 'replace a repository of the same name')
-    .action((name: string, url: string, flags: { username?: string; passwordStdin?: boolean; forceUpdate?: boolean }) =>
+    .action((name: string, url: string, flags: { username?: string; passwordStdin?: boolean; tokenStdin?: boolean; forceUpdate?: boolean }) =>
       runCommand(async () => {
         const { repoAdd } = await import('../../core/actions/repo.js');
-        const password = flags.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : undefined;
-        const r = await repoAdd(context(), { name, url, username: flags.username, password, forceUpdate: flags.forceUpdate });
+        if (flags.passwordStdin && flags.tokenStdin) throw new Error('--password-stdin and --token-stdin both read standard input: give one');
+        const stdin = flags.passwordStdin || flags.tokenStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : undefined;
+        const password = flags.passwordStdin ? stdin : undefined;
+        const token = flags.tokenStdin ? stdin : undefined;
+        const r = await repoAdd(context(), { name, url, username: flags.username, password, token, forceUpdate: flags.forceUpdate });
         writeOut(`"${r.repo.name}" has been added (${r.charts} charts)\n`);
       }),
     );

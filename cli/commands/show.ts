@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
 import { runCommand, writeOut } from '../output.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 export function register(program: Command): void {
   const show = program.command('show').alias('inspect').description("show a chart's Chart.yaml, values, README or CRDs");
@@ -11,8 +12,7 @@ export function register(program: Command): void {
     ['crds', "the chart's CRDs"],
     ['all', 'all of the above'],
   ] as const) {
-    show
-      .command(what)
+    addRegistryFlags(show.command(what))
       .description(`show ${desc}`)
       .argument('<chart>', 'chart folder, .tgz, or REPO/NAME')
       .option('--version <range>', 'with REPO/NAME: the version or range')

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { context } from '../context.js';
 import { collect, runCommand, warn, writeOut } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
+import { addRegistryFlags } from '../registry-flags.js';
 
 interface Flags extends ValuesFlags {
   version?: string;
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .option('--is-upgrade', 'set Release.IsUpgrade instead of Release.IsInstall')
     .option('--strict', 'fail on references to values that do not exist')
     .option('--version <range>', 'with CHART as REPO/NAME: the version or range to fetch');
-  addValuesFlags(cmd).action((name: string | undefined, chart: string | undefined, flags: Flags) =>
+  addRegistryFlags(addValuesFlags(cmd)).action((name: string | undefined, chart: string | undefined, flags: Flags) =>
     runCommand(async () => {
       if (chart === undefined) {
         chart = name;

@@ -5,11 +5,13 @@ import type { ActionContext } from '../context.js';
 import { readChartArchive } from '../chart/archive.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { fetchChart, type FetchedChart } from '../sources/index.js';
+import { fetchOciProvenance, isOciFetched, isStrictVersion } from '../sources/oci.js';
+import { tagOf } from '../oci/format.js';
 
 export type { FetchedChart } from '../sources/index.js';
 
 export interface PullOptions {
-  /** `REPO/NAME`, an http(s) URL of an archive, or `oci://…`. */
+  /** `REPO/NAME`, an http(s) URL of an archive, or `oci://HOST/PATH/NAME[:TAG|@DIGEST]`. */
   ref: string;
   /** A version or range (Helm's syntax). */
   version?: string;
@@ -20,20 +22,37 @@ export interface PullOptions {
   prov?: boolean;
 }
 
+/**
+ * As helm: an oci:// chart at an exact version is one tag, fetched without listing the repository's tags;
+ * a tag in the reference and a different --version are a mistake.
+ */
+function ociReferenceFor(opts: PullOptions): string {
+  if (!opts.ref.startsWith('oci://') || opts.version === undefined) return opts.ref;
+  const path = opts.ref.slice('oci://'.length);
+  const tag = /:([^/:@]*)$/.exec(path.replace(/@.*$/, ''))?.[1];
+  if (tag !== undefined && tag !== tagOf(opts.version)) throw new ChartroomError('CHART_REF', `${opts.ref} names tag ${tag}, but --version asks for ${opts.version}`, { hint: 'give the version in one place' });
+  if (tag !== undefined || path.includes('@') || !isStrictVersion(opts.version)) return opts.ref;
+  return `${opts.ref}:${tagOf(opts.version)}`;
+}
+
 /** Downloads a chart into a folder (or unpacks it), after checking its digest; nothing is written on a mismatch. */
 export async function pullChart(ctx: ActionContext, opts: PullOptions): Promise<{ file?: string; dir?: string; chart: FetchedChart }> {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(opts.ref) && !/^[A-Za-z0-9][A-Za-z0-9._-]*\/[^/]+$/.test(opts.ref)) {
     throw new ChartroomError('CHART_REF', `${JSON.stringify(opts.ref)} is not REPO/NAME or a URL`, { hint: 'e.g. chart pull stable/nginx --version ^1.2' });
   }
-  const fetched = await fetchChart(opts.ref, opts, ctx);
+  const fetched = await fetchChart(ociReferenceFor(opts), opts, ctx);
   const dest = resolvePath(opts.destination ?? '.');
-  mkdirSync(dest, { recursive: true });
-  if (opts.prov) {
-    const prov = await ctx.repos.archive(`${fetched.url}.prov`, undefined, `${fetched.name} provenance`).catch((e) => {
+  let prov: Buffer | undefined;
+  if (opts.prov && isOciFetched(fetched)) {
+    prov = await fetchOciProvenance(ctx, fetched);
+    if (!prov) throw new ChartroomError('PROV_MISSING', `${fetched.url} was pushed without a provenance file`, { url: fetched.url });
+  } else if (opts.prov) {
+    prov = await ctx.repos.archive(`${fetched.url}.prov`, undefined, `${fetched.name} provenance`).catch((e) => {
       throw new ChartroomError('PROV_MISSING', `no provenance file at ${fetched.url}.prov: ${(e as Error).message}`, { url: `${fetched.url}.prov`, cause: e });
     });
-    writeFileAtomic(join(dest, `${fetched.name}-${fetched.version}.tgz.prov`), prov);
   }
+  mkdirSync(dest, { recursive: true });
+  if (prov) writeFileAtomic(join(dest, `${fetched.name}-${fetched.version}.tgz.prov`), prov);
   if (opts.untar) {
     const { files, topDir } = readChartArchive(fetched.data, fetched.url);
     const root = join(opts.untarDir ? resolvePath(opts.untarDir) : dest, topDir);

@@ -17,12 +17,16 @@ export interface RepoAddOptions {
   url: string;
   username?: string;
   password?: string;
+  /** A bearer token instead of a user and password (sent as `Authorization: Bearer …`). */
+  token?: string;
   forceUpdate?: boolean;
 }
 
 /** Adds a repository after checking that its index loads; credentials go to a file only its owner can read. */
 export async function repoAdd(ctx: ActionContext, opts: RepoAddOptions): Promise<{ repo: RepoEntry; charts: number }> {
-  if (!/^https?:\/\//.test(opts.url)) throw new ChartroomError('REPO_URL', `${opts.url} is not an http(s) URL`, { hint: 'oci:// registries are not supported yet' });
+  if (opts.url.startsWith('oci://')) throw new ChartroomError('REPO_URL', `${opts.url} is an OCI registry, which has no index to add`, { hint: `use oci:// references directly (chart pull ${opts.url}/NAME), and chart registry login for credentials` });
+  if (!/^https?:\/\//.test(opts.url)) throw new ChartroomError('REPO_URL', `${opts.url} is not an http(s) URL`);
+  if (opts.token !== undefined && (opts.username || opts.password !== undefined)) throw new ChartroomError('REPO_URL', `repository ${opts.name}: give a bearer token or a user name and password, not both`);
   const client = ctx.repos;
   const existing = client.settings.get(opts.name);
   if (existing && !opts.forceUpdate && (existing.url !== opts.url || existing.username !== opts.username)) {
@@ -30,8 +34,8 @@ export async function repoAdd(ctx: ActionContext, opts: RepoAddOptions): Promise
   }
   const repo: RepoEntry = { name: opts.name, url: opts.url.replace(/\/+$/, ''), ...(opts.username ? { username: opts.username } : {}) };
   // The index must load with the new URL and credentials before anything is saved.
-  const { index } = await client.updateIndex(repo, opts.password ?? (opts.username ? '' : undefined));
-  client.settings.save(repo, opts.password, true);
+  const { index } = await client.updateIndex(repo, opts.password ?? (opts.username ? '' : undefined), opts.token);
+  client.settings.save(repo, opts.password, true, opts.token);
   return { repo, charts: Object.keys(index.entries).length };
 }
 

@@ -26,10 +26,13 @@ export interface ClientOptions {
   offline?: boolean;
 }
 
-/** Basic credentials for a URL: those of the configured repository it belongs to. */
+/** The Authorization header for a URL: the bearer token or Basic credentials of the configured repository it belongs to. */
 function authFor(settings: RepositorySettings, url: string): string | undefined {
   const repo = settings.list().find((r) => url.startsWith(r.url.replace(/\/+$/, '') + '/') || url === r.url);
-  if (!repo?.username) return undefined;
+  if (!repo) return undefined;
+  const token = settings.token(repo.name);
+  if (token) return `Bearer ${token}`;
+  if (!repo.username) return undefined;
   return basicAuth(repo.username, settings.password(repo.name) ?? '');
 }
 
@@ -72,7 +75,7 @@ export class RepoClient {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new ChartroomError('FETCH_FAILED', `${what}: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { url, cause: e });
     }
-    if (res.status === 401 || res.status === 403) throw new ChartroomError('FETCH_DENIED', `${what}: ${url} answered ${res.status}`, { url, httpStatus: res.status, hint: 'check the credentials: chart repo add NAME URL --username U --password-stdin --force-update' });
+    if (res.status === 401 || res.status === 403) throw new ChartroomError('FETCH_DENIED', `${what}: ${url} answered ${res.status}`, { url, httpStatus: res.status, hint: 'check the credentials: chart repo add NAME URL --username U --password-stdin (or --token-stdin) --force-update' });
     if (res.status !== 200 && res.status !== 304) throw new ChartroomError('FETCH_FAILED', `${what}: ${url} answered ${res.status}`, { url, httpStatus: res.status });
     return res;
   }
@@ -105,13 +108,13 @@ export class RepoClient {
    * Fetches a repository's index (with If-None-Match against the cached copy) and caches it as JSON.
    * A failure leaves the cached copy as it was.
    */
-  async updateIndex(repo: RepoEntry, password?: string): Promise<{ index: RepoIndex; changed: boolean }> {
+  async updateIndex(repo: RepoEntry, password?: string, token?: string): Promise<{ index: RepoIndex; changed: boolean }> {
     const cachePath = this.cachedIndexPath(repo.name);
     const etagPath = `${cachePath}.etag`;
     const etag = existsSync(cachePath) && existsSync(etagPath) ? readFileSync(etagPath, 'utf8') : undefined;
     let url = joinUrl(repo.url, 'index.yaml');
     const what = `repository ${repo.name}`;
-    const explicit = password !== undefined && repo.username ? basicAuth(repo.username, password) : undefined;
+    const explicit = token !== undefined ? `Bearer ${token}` : password !== undefined && repo.username ? basicAuth(repo.username, password) : undefined;
     // Chartroom registries answer this with JSON, which parses many times faster; others send YAML.
     const conditional: Record<string, string> = { Accept: 'application/json, application/x-yaml;q=0.9, */*;q=0.5', ...(etag && !explicit ? { 'If-None-Match': etag } : {}) };
     let res: Response;

@@ -12,7 +12,7 @@ export interface RepoEntry {
 }
 
 interface Credentials {
-  [repo: string]: { username?: string; password?: string };
+  [repo: string]: { username?: string; password?: string; token?: string };
 }
 
 const REPO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -61,7 +61,13 @@ export class RepositorySettings {
     return this.credentials()[name]?.password;
   }
 
-  save(entry: RepoEntry, password: string | undefined, force: boolean): void {
+  /** The bearer token of a repository (`repo add --token-stdin`), sent as `Authorization: Bearer …`. */
+  token(name: string): string | undefined {
+    return this.credentials()[name]?.token;
+  }
+
+  /** Saves a repository with its password or its bearer token; with neither, it keeps no credentials. */
+  save(entry: RepoEntry, password: string | undefined, force: boolean, token?: string): void {
     if (!REPO_NAME.test(entry.name)) throw new ChartroomError('REPO_NAME', `repository name ${JSON.stringify(entry.name)} is invalid`, { hint: 'use letters, digits, ".", "_" and "-"' });
     const repos = this.list();
     const existing = repos.find((r) => r.name === entry.name);
@@ -70,7 +76,8 @@ export class RepositorySettings {
     }
     const next = [...repos.filter((r) => r.name !== entry.name), { name: entry.name, url: entry.url, ...(entry.username ? { username: entry.username } : {}) }].sort((a, b) => a.name.localeCompare(b.name));
     const creds = this.credentials();
-    if (password !== undefined) creds[entry.name] = { username: entry.username, password };
+    if (token !== undefined) creds[entry.name] = { token };
+    else if (password !== undefined) creds[entry.name] = { username: entry.username, password };
     else delete creds[entry.name];
     writeFileAtomic(this.credentialsFile, jsyaml.dump(creds), 0o600);
     writeFileAtomic(this.reposFile, jsyaml.dump({ repositories: next }));

@@ -29,7 +29,9 @@ export const chartMuseumTarget: UploadTarget<ChartMuseumTarget> = {
     const base = target.url;
     const url = uploadUrl(base) + (up.force ? '?force=true' : '');
     const headers: Record<string, string> = { 'User-Agent': 'chartroom' };
-    if (target.repo?.username) headers.Authorization = basicAuth(target.repo.username, ctx.settings.password(target.repo.name) ?? '');
+    const token = target.repo ? ctx.settings.token(target.repo.name) : undefined;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    else if (target.repo?.username) headers.Authorization = basicAuth(target.repo.username, ctx.settings.password(target.repo.name) ?? '');
     const form = new FormData();
     form.append('chart', new Blob([new Uint8Array(up.archive)]), up.filename);
     if (up.prov) form.append('prov', new Blob([new Uint8Array(up.prov)]), `${up.filename}.prov`);
@@ -48,7 +50,7 @@ export const chartMuseumTarget: UploadTarget<ChartMuseumTarget> = {
     }
     const what = `${up.name} ${up.version}`;
     const status = res.status;
-    if (status === 401) throw new ChartroomError('PUBLISH_UNAUTHORIZED', `${base} needs credentials to publish ${what}`, { url: base, httpStatus: status, hint: 'chart repo add NAME URL --username U --password-stdin --force-update' });
+    if (status === 401) throw new ChartroomError('PUBLISH_UNAUTHORIZED', `${base} needs credentials to publish ${what}`, { url: base, httpStatus: status, hint: 'chart repo add NAME URL --username U --password-stdin (or --token-stdin) --force-update' });
     if (status === 403) throw new ChartroomError('PUBLISH_FORBIDDEN', `${base} does not let these credentials publish ${what}: ${detail}`, { url: base, httpStatus: status });
     if (status === 409) throw new ChartroomError('PUBLISH_EXISTS', `${what} already exists in ${base}`, { url: base, httpStatus: status, hint: 'bump the chart version, or use --force where the registry allows overwriting' });
     if (status === 413) throw new ChartroomError('PUBLISH_TOO_LARGE', `${what} is larger than ${base} accepts: ${detail}`, { url: base, httpStatus: status });
