@@ -42,15 +42,18 @@ const common = {
   // rest), so the launcher reads it as latin1, three times faster than decoding UTF-8.
   minifyWhitespace: true,
   charset: 'ascii',
+  // Licence comments of bundled libraries would be copied in as they are (some are not ASCII); the licences
+  // ship with the packages in node_modules.
+  legalComments: 'none',
 };
 /**
  * Libraries few commands need live in files of their own beside the bundle, required on first use: the
- * Kubernetes client (1.8 MB with its dependencies; release commands only) and re2js (Go's regexp; only charts
- * that call regex functions). Every other command starts without reading them.
+ * Kubernetes client (1.2 MB; release commands only), re2js (Go's regexp; only charts that call regex
+ * functions) and undici (HTTP with TLS options; commands that talk to an OCI registry). Every other command starts without reading them.
  */
-const APART = { '@kubernetes/client-node': 'kube-client.cjs', re2js: 're2js.cjs' };
+const APART = { '@kubernetes/client-node': 'kube-client.cjs', re2js: 're2js.cjs', undici: 'undici.cjs' };
 /** What each apart bundle exports: only the names the code uses, so the rest is left out (tree-shaken). */
-const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'] };
+const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'], undici: ['Agent', 'request'] };
 /**
  * commander requires node:child_process when it loads, for git-style subcommands we do not use; it costs every
  * run 3 ms. The bundle gets it on first use instead.
@@ -69,7 +72,7 @@ const lazyChildProcess = {
 const librariesApart = {
   name: 'libraries-apart',
   setup(b) {
-    b.onResolve({ filter: /^(@kubernetes\/client-node|re2js)$/ }, (args) => ({ path: `./${APART[args.path]}`, external: true }));
+    b.onResolve({ filter: /^(@kubernetes\/client-node|re2js|undici)$/ }, (args) => ({ path: `./${APART[args.path]}`, external: true }));
   },
 };
 // The registry server is its own bundle, loaded only by `chart serve`.
@@ -83,11 +86,11 @@ await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs', 
 for (const [lib, file] of Object.entries(APART)) {
   await build({ ...common, stdin: { contents: `export { ${APART_EXPORTS[lib].join(', ')} } from ${JSON.stringify(lib)};`, resolveDir: '.', loader: 'js' }, outfile: `dist/${file}` });
 }
+await build({ ...common, entryPoints: ['registry-server/entry.ts'], outfile: 'dist/server.cjs' });
 for (const f of ['cli.cjs', 'server.cjs', ...Object.values(APART)]) {
   const bytes = readFileSync(join('dist', f));
   if (bytes.some((b) => b > 0x7f)) throw new Error(`dist/${f} is not ASCII: the launcher reads it as latin1`);
 }
-await build({ ...common, entryPoints: ['registry-server/entry.ts'], outfile: 'dist/server.cjs' });
 writeFileSync('dist/chart.cjs', readFileSync('build/launcher.cjs'));
 chmodSync('dist/chart.cjs', 0o755);
 

@@ -10,19 +10,11 @@ interface Undici {
 type UndiciResponse = Awaited<ReturnType<typeof undiciRequest>>;
 
 /**
- * undici is loaded from node_modules on the first registry request, not bundled into the CLI: most commands
- * never talk to a registry, and the bundle must stay small and ASCII-only (undici adds 560 kB and a
- * non-ASCII licence comment). A name in a variable is what keeps esbuild from bundling it.
+ * undici is loaded on the first registry request: most commands never talk to a registry. In the CLI it is a
+ * bundle of its own beside the main one (dist/undici.cjs, see build.mjs); under ESM (tests) it is imported.
  */
-const UNDICI = 'undici';
-
-/** undici: required in the CommonJS bundle (whose launcher has no dynamic import), imported under ESM (tests). */
 async function loadUndici(): Promise<Undici> {
-  try {
-    return typeof require === 'function' ? (require(UNDICI) as Undici) : ((await import(UNDICI)) as Undici);
-  } catch (e) {
-    throw new ChartroomError('OCI_UNSUPPORTED', `OCI registries need the undici package, which cannot be loaded: ${(e as Error).message.split('\n')[0]}`, { hint: 'install chartroom with its dependencies (npm install), not dist/ alone', cause: e });
-  }
+  return typeof require === 'function' ? (require('undici') as Undici) : ((await import('undici')) as Undici);
 }
 import { ChartroomError } from '../errors.js';
 

@@ -5,7 +5,7 @@ import { loadChartArchive } from '../chart/loader.js';
 import { describeProblems, resolve } from '../resolver.js';
 import { archiveUrlSource } from './url.js';
 import { fileSource, loadFileRef, type FileRef } from './file.js';
-import { ociSource } from './oci.js';
+import { isStrictVersion, ociSource } from './oci.js';
 import { repositorySource } from './repository.js';
 import type { ChartSource, FetchedChart, IndexPolicy, SourceRef } from './types.js';
 
@@ -57,6 +57,11 @@ export async function pickVersion(located: Located, range: string | undefined, d
 /** Fetches the chart an argument names, at the version a range picks: archive bytes, verified. */
 export async function fetchChart(arg: string, opts: { version?: string; devel?: boolean }, ctx: ActionContext): Promise<FetchedChart> {
   const located = locateChart(arg, ctx);
+  if (located.source.fetchesExactVersions && opts.version !== undefined && isStrictVersion(opts.version)) {
+    const fetched = await located.source.fetch(located.ref, opts.version, ctx, 'cached-first');
+    if (fetched.version !== opts.version) throw new ChartroomError('CHART_REF', `${located.ref.display}: version ${opts.version} holds a chart of version ${fetched.version}`, { hint: 'the registry’s tag and the chart inside it disagree; ask its owner' });
+    return fetched;
+  }
   const version = await pickVersion(located, opts.version, !!opts.devel, ctx, 'cached-first');
   return located.source.fetch(located.ref, version, ctx, 'cached-first');
 }

@@ -122,6 +122,7 @@ function archiveMetadata(data: Buffer, label: string) {
  */
 export const ociSource: ChartSource<OciRef> = {
   scheme: 'oci',
+  fetchesExactVersions: true,
   parseArgument(arg) {
     if (!arg.startsWith('oci://')) return undefined;
     const reference = parseOciReference(arg);

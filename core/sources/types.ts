@@ -44,6 +44,11 @@ export interface ChartSource<R extends SourceRef = SourceRef> {
    * URL); null when the source has no chart of that name.
    */
   versions(ref: R, ctx: ActionContext, policy: IndexPolicy): Promise<string[] | null | undefined>;
+  /**
+   * Whether `fetch` takes an exact version without the list of versions (an OCI tag): then an exact `--version`
+   * skips `versions()`, as helm skips listing tags.
+   */
+  readonly fetchesExactVersions?: boolean;
   /** The chart's archive at a version (the fixed chart when `version` is undefined), verified. */
   fetch(ref: R, version: string | undefined, ctx: ActionContext, policy: IndexPolicy): Promise<FetchedChart>;
 }
