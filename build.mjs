@@ -49,11 +49,12 @@ const common = {
 /**
  * Libraries few commands need live in files of their own beside the bundle, required on first use: the
  * Kubernetes client (1.2 MB; release commands only), re2js (Go's regexp; only charts that call regex
- * functions) and undici (HTTP with TLS options; commands that talk to an OCI registry). Every other command starts without reading them.
+ * functions), undici (HTTP with TLS options; commands that talk to an OCI registry) and OpenPGP.js (signing
+ * and verifying charts). Every other command starts without reading them.
  */
-const APART = { '@kubernetes/client-node': 'kube-client.cjs', re2js: 're2js.cjs', undici: 'undici.cjs' };
-/** What each apart bundle exports: only the names the code uses, so the rest is left out (tree-shaken). */
-const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'], undici: ['Agent', 'request'] };
+const APART = { '@kubernetes/client-node': 'kube-client.cjs', re2js: 're2js.cjs', undici: 'undici.cjs', openpgp: 'openpgp.cjs' };
+/** What each apart bundle exports: only the names the code uses, so the rest is left out (tree-shaken); null: all of it. */
+const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'], undici: ['Agent', 'request'], openpgp: null };
 /**
  * commander requires node:child_process when it loads, for git-style subcommands we do not use; it costs every
  * run 3 ms. The bundle gets it on first use instead.
@@ -72,7 +73,7 @@ const lazyChildProcess = {
 const librariesApart = {
   name: 'libraries-apart',
   setup(b) {
-    b.onResolve({ filter: /^(@kubernetes\/client-node|re2js|undici)$/ }, (args) => ({ path: `./${APART[args.path]}`, external: true }));
+    b.onResolve({ filter: /^(@kubernetes\/client-node|re2js|undici|openpgp)$/ }, (args) => ({ path: `./${APART[args.path]}`, external: true }));
   },
 };
 // The registry server is its own bundle, loaded only by `chart serve`.
@@ -84,7 +85,10 @@ const serverApart = {
 };
 await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs', plugins: [serverApart, librariesApart, lazyChildProcess] });
 for (const [lib, file] of Object.entries(APART)) {
-  await build({ ...common, stdin: { contents: `export { ${APART_EXPORTS[lib].join(', ')} } from ${JSON.stringify(lib)};`, resolveDir: '.', loader: 'js' }, outfile: `dist/${file}` });
+  const names = APART_EXPORTS[lib];
+  // Without names, the library as `require` gets it (its CommonJS build: the ESM one may lean on import.meta).
+  const contents = names ? `export { ${names.join(', ')} } from ${JSON.stringify(lib)};` : `module.exports = require(${JSON.stringify(lib)});`;
+  await build({ ...common, stdin: { contents, resolveDir: '.', loader: 'js' }, outfile: `dist/${file}` });
 }
 await build({ ...common, entryPoints: ['registry-server/entry.ts'], outfile: 'dist/server.cjs' });
 for (const f of ['cli.cjs', 'server.cjs', ...Object.values(APART)]) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Runs dist/cli.cjs with V8's code cache (Node 20 has no module compile cache of its own), and so the bundles
-// beside it that the CLI requires on first use (kube-client.cjs, re2js.cjs, undici.cjs, server.cjs). The build leaves a
+// beside it that the CLI requires on first use (kube-client.cjs, re2js.cjs, undici.cjs, openpgp.cjs, server.cjs). The build leaves a
 // cache beside each bundle it warms up (made by running the CLI once); a bundle without one, or whose shipped
 // cache V8 rejects (another Node version, other V8 flags), gets one under the user's cache folder on its first
 // run, which later runs prefer.
@@ -15,7 +15,7 @@ const off = process.env.CHARTROOM_NO_CACHE && process.env.CHARTROOM_NO_CACHE !==
 // The build writes its caches here (CHARTROOM_CODE_CACHE_DIR), to ship them beside the bundles.
 const buildDir = process.env.CHARTROOM_CODE_CACHE_DIR;
 const userDir = path.join(process.env.CHARTROOM_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chartroom'), 'code');
-const APART = new Set(['./kube-client.cjs', './re2js.cjs', './undici.cjs', './server.cjs']);
+const APART = new Set(['./kube-client.cjs', './re2js.cjs', './undici.cjs', './openpgp.cjs', './server.cjs']);
 const loaded = new Map();
 const pending = [];
 

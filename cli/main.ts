@@ -15,6 +15,7 @@ import { register as registerInstall } from './commands/install.js';
 import { register as registerReleases } from './commands/releases.js';
 import { register as registerPush } from './commands/push.js';
 import { register as registerRegistry } from './commands/registry.js';
+import { register as registerVerify } from './commands/verify.js';
 import { buildContext } from './context.js';
 import { registryTransport } from './registry-flags.js';
 
@@ -39,6 +40,7 @@ registerCreate(program);
 registerLint(program);
 registerTemplate(program);
 registerPackage(program);
+registerVerify(program);
 registerShow(program);
 registerVersion(program);
 registerRepo(program);

@@ -129,7 +129,12 @@ export type ErrorCode =
   | 'SIZE_INVALID'
   | 'UPLOAD_OUT_OF_ORDER'
   | 'RANGE_NOT_SATISFIABLE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  // Provenance: signed charts (a malformed .prov is PROV_INVALID, an archive whose sha256 differs from its .prov's is DIGEST_MISMATCH)
+  | 'KEYRING_INVALID'
+  | 'SIGNING_KEY'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNER_UNKNOWN';
 
 /** Where in a source file a problem sits; line and column are 1-based. */
 export interface SourcePosition {

@@ -18,7 +18,7 @@ function importsOf(file: string): string[] {
   return specs.map((s) => relative('.', normalize(join(dirname(file), s))).split(sep).join('/'));
 }
 
-const DOMAIN = ['core/chart/', 'core/values/', 'core/repo/', 'core/oci/', 'core/kube/', 'core/scaffold/', 'core/resolver.ts', 'core/lockfile.ts', 'core/semver-range.ts', 'core/versions.ts', 'core/errors.ts', 'core/yaml.ts', 'core/cache.ts', 'core/atomic-file.ts', 'core/version.ts'];
+const DOMAIN = ['core/chart/', 'core/values/', 'core/repo/', 'core/oci/', 'core/provenance/', 'core/kube/', 'core/scaffold/', 'core/resolver.ts', 'core/lockfile.ts', 'core/semver-range.ts', 'core/versions.ts', 'core/errors.ts', 'core/yaml.ts', 'core/cache.ts', 'core/atomic-file.ts', 'core/version.ts'];
 const ACTION_LAYER = ['core/actions/', 'core/render/', 'core/lint/', 'core/sources/', 'core/uploads/', 'core/context.ts'];
 const under = (file: string, prefixes: string[]) => prefixes.some((p) => file === p || file.startsWith(p) || file === p.replace(/\.ts$/, '.js'));
 
