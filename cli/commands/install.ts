@@ -4,8 +4,9 @@ import { collect, runCommand, warn, writeOut, type OutputFormat } from '../outpu
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import type { ReleaseResult } from '../../core/actions/install.js';
 import { addRegistryFlags } from '../registry-flags.js';
+import { addVerifyFlags, verifyKeyring, type VerifyFlags } from '../verify-flags.js';
 
-export interface ApplyCliFlags extends ValuesFlags {
+export interface ApplyCliFlags extends ValuesFlags, VerifyFlags {
   namespace?: string;
   version?: string;
   createNamespace?: boolean;
@@ -37,7 +38,7 @@ export function parseDuration(text: string, flag: string): number {
 
 /** The flags install and upgrade share, as Helm spells them. */
 export function addApplyFlags(cmd: Command): Command {
-  return addRegistryFlags(addValuesFlags(cmd))
+  return addVerifyFlags(addRegistryFlags(addValuesFlags(cmd)))
     .option('-n, --namespace <ns>', "namespace of the release (default: the context's)")
     .option('--version <range>', 'with CHART as REPO/NAME: the version or range')
     .option('--create-namespace', 'create the namespace if it does not exist')
@@ -73,6 +74,7 @@ export function applyOptions(f: ApplyCliFlags, signal: AbortSignal) {
     ...valuesOptions(f),
     namespace: f.namespace,
     version: f.version,
+    verifyKeyring: verifyKeyring(f),
     createNamespace: f.createNamespace,
     dryRun,
     wait: f.wait,

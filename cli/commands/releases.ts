@@ -4,6 +4,7 @@ import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import { parseDuration, printRelease, withSignals } from './install.js';
 import { addRegistryFlags } from '../registry-flags.js';
+import { addVerifyFlags, verifyKeyring, type VerifyFlags } from '../verify-flags.js';
 
 const ns = '-n, --namespace <ns>';
 const nsHelp = "namespace of the release (default: the context's)";
@@ -172,10 +173,10 @@ export function register(program: Command): void {
     .option('--reset-values', "drop the release's previous values")
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none, 1 on error')
     .option('-o, --output <format>', 'diff (text) or json', 'diff');
-  addRegistryFlags(addValuesFlags(diff)).action((name: string, chart: string, f: ValuesFlags & { namespace?: string; version?: string; reuseValues?: boolean; resetValues?: boolean; detailedExitcode?: boolean; output: string }) =>
+  addVerifyFlags(addRegistryFlags(addValuesFlags(diff))).action((name: string, chart: string, f: ValuesFlags & VerifyFlags & { namespace?: string; version?: string; reuseValues?: boolean; resetValues?: boolean; detailedExitcode?: boolean; output: string }) =>
     runCommand(async () => {
       const { diffRelease } = await import('../../core/actions/diff.js');
-      const r = await diffRelease(context(), { ...valuesOptions(f), name, chart, version: f.version, namespace: f.namespace, reuseValues: f.reuseValues, resetValues: f.resetValues });
+      const r = await diffRelease(context(), { ...valuesOptions(f), name, chart, version: f.version, verifyKeyring: verifyKeyring(f), namespace: f.namespace, reuseValues: f.reuseValues, resetValues: f.resetValues });
       if (f.output === 'json') writeOut(JSON.stringify({ changed: r.changed, objects: r.objects.map((o) => ({ kind: o.ref.kind, name: o.ref.name, namespace: o.ref.namespace, change: o.change, diff: o.diff })) }, null, 2) + '\n');
       else {
         for (const o of r.objects.filter((x) => x.change !== 'unchanged')) {

@@ -3,8 +3,9 @@ import { context } from '../context.js';
 import { collect, runCommand, warn, writeOut } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import { addRegistryFlags } from '../registry-flags.js';
+import { addVerifyFlags, verifyKeyring, type VerifyFlags } from '../verify-flags.js';
 
-interface Flags extends ValuesFlags {
+interface Flags extends ValuesFlags, VerifyFlags {
   version?: string;
   namespace: string;
   showOnly: string[];
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .option('--is-upgrade', 'set Release.IsUpgrade instead of Release.IsInstall')
     .option('--strict', 'fail on references to values that do not exist')
     .option('--version <range>', 'with CHART as REPO/NAME: the version or range to fetch');
-  addRegistryFlags(addValuesFlags(cmd)).action((name: string | undefined, chart: string | undefined, flags: Flags) =>
+  addVerifyFlags(addRegistryFlags(addValuesFlags(cmd))).action((name: string | undefined, chart: string | undefined, flags: Flags) =>
     runCommand(async () => {
       if (chart === undefined) {
         chart = name;
@@ -44,6 +45,7 @@ export function register(program: Command): void {
       const result = await templateChart(context(), {
         chart,
         version: flags.version,
+        verifyKeyring: verifyKeyring(flags),
         releaseName: name,
         namespace: flags.namespace,
         showOnly: flags.showOnly,

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
+import { verifiedLines } from '../verify-flags.js';
 
 /** helm's default keyring: $GNUPGHOME/pubring.gpg, else ~/.gnupg/pubring.gpg (GnuPG 1's binary keyring). */
 export function defaultKeyring(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,7 +26,7 @@ export function register(program: Command): void {
             const { file, provFile, keyringFile, signedBy, fingerprint, keyId, signedAt, hashAlgorithm, fileName, fileHash } = r;
             return writeOut(JSON.stringify({ file, prov: provFile, keyring: keyringFile, fileName, fileHash, signedBy, fingerprint, keyId, signedAt: signedAt.toISOString(), hashAlgorithm }, null, 2) + '\n');
           }
-          writeOut(`${r.signedBy.map((id) => `Signed by: ${id}\n`).join('')}Using Key With Fingerprint: ${r.fingerprint}\nChart Hash Verified: ${r.fileHash}\n`);
+          writeOut(verifiedLines(r));
         },
         () => flags.output,
       ),

@@ -1,7 +1,7 @@
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import type { Chart } from '../chart/model.js';
-import { loadChartFrom } from '../sources/index.js';
+import { loadChartChecked } from './verify.js';
 import { clusterOf, renderForCluster } from '../release/cluster-render.js';
 import { diffObjects, type ObjectDiff } from '../release/drift.js';
 import { buildRelease } from '../release/operation.js';
@@ -13,6 +13,8 @@ export interface DiffOptions extends RenderOptions {
   name: string;
   chart: string | Chart;
   version?: string;
+  /** Verify the chart against its provenance file and this keyring first (helm's --verify --keyring). */
+  verifyKeyring?: string;
   namespace?: string;
   reuseValues?: boolean;
   resetValues?: boolean;
@@ -36,7 +38,7 @@ export async function diffRelease(ctx: ActionContext, opts: DiffOptions): Promis
   const history = await cluster.releases(namespace).history(opts.name);
   const current = [...history].reverse().find((r) => r.info.status === 'deployed') ?? history[history.length - 1];
   if (!current) throw new ChartroomError('RELEASE_NOT_FOUND', `release ${opts.name} is not installed in ${namespace}`);
-  const chart = typeof opts.chart === 'string' ? await loadChartFrom(opts.chart, opts.version, ctx) : opts.chart;
+  const chart = typeof opts.chart === 'string' ? (await loadChartChecked(ctx, opts.chart, opts.version, opts.verifyKeyring)).chart : opts.chart;
   const newValues = [opts.valueFiles, opts.set, opts.setString, opts.setJson, opts.setFile, opts.setLiteral].some((l) => (l?.length ?? 0) > 0);
   const baseValues = opts.resetValues ? undefined : opts.reuseValues || !newValues ? (current.config ?? {}) : undefined;
   const version = history[history.length - 1].version + 1;

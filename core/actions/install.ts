@@ -3,7 +3,7 @@ import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import type { Chart } from '../chart/model.js';
 import type { RenderOptions } from '../render/pipeline.js';
-import { loadChartFrom } from '../sources/index.js';
+import { loadChartChecked } from './verify.js';
 import { clusterOf, renderForCluster } from '../release/cluster-render.js';
 import { deploy, planDeploy, ensureNamespace, installCrds } from '../release/deploy.js';
 import type { Release } from '../release/model.js';
@@ -42,6 +42,8 @@ export interface InstallOptions extends RenderOptions, ApplyFlags {
   generateName?: boolean;
   chart: string | Chart;
   version?: string;
+  /** Verify the chart against its provenance file and this keyring first (helm's --verify --keyring). */
+  verifyKeyring?: string;
   namespace?: string;
   createNamespace?: boolean;
   skipCrds?: boolean;
@@ -73,7 +75,7 @@ export async function installRelease(ctx: ActionContext, opts: InstallOptions): 
   const cluster = clusterOf(ctx);
   const kube = cluster.kube();
   const namespace = opts.namespace ?? kube.namespace;
-  const chart = typeof opts.chart === 'string' ? await loadChartFrom(opts.chart, opts.version, ctx) : opts.chart;
+  const chart = typeof opts.chart === 'string' ? (await loadChartChecked(ctx, opts.chart, opts.version, opts.verifyKeyring)).chart : opts.chart;
   const name = opts.generateName ? `${chart.metadata.name}-${ctx.clock().getTime().toString(36).slice(-4)}${randomBytes(2).toString('hex')}`.slice(0, 53) : opts.name;
   if (!name) throw new ChartroomError('RELEASE_INVALID', 'install needs a release name (or --generate-name)', { field: 'NAME' });
   checkReleaseName(name);

@@ -5,7 +5,9 @@ import type { ActionContext } from '../context.js';
 import { readChartArchive } from '../chart/archive.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { fetchChart, type FetchedChart } from '../sources/index.js';
-import { fetchOciProvenance, isOciFetched, isStrictVersion } from '../sources/oci.js';
+import { isStrictVersion } from '../sources/oci.js';
+import type { VerifiedChart } from '../provenance/index.js';
+import { loadKeyring, provenanceOf, verifyFetched } from './verify.js';
 import { tagOf } from '../oci/format.js';
 
 export type { FetchedChart } from '../sources/index.js';
@@ -20,6 +22,8 @@ export interface PullOptions {
   untar?: boolean;
   untarDir?: string;
   prov?: boolean;
+  /** Verify the chart against its provenance file and this keyring (helm's --verify --keyring) before writing. */
+  verifyKeyring?: string;
 }
 
 /**
@@ -36,21 +40,15 @@ function ociReferenceFor(opts: PullOptions): string {
 }
 
 /** Downloads a chart into a folder (or unpacks it), after checking its digest; nothing is written on a mismatch. */
-export async function pullChart(ctx: ActionContext, opts: PullOptions): Promise<{ file?: string; dir?: string; chart: FetchedChart }> {
+export async function pullChart(ctx: ActionContext, opts: PullOptions): Promise<{ file?: string; dir?: string; chart: FetchedChart; verified?: VerifiedChart }> {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(opts.ref) && !/^[A-Za-z0-9][A-Za-z0-9._-]*\/[^/]+$/.test(opts.ref)) {
     throw new ChartroomError('CHART_REF', `${JSON.stringify(opts.ref)} is not REPO/NAME or a URL`, { hint: 'e.g. chart pull stable/nginx --version ^1.2' });
   }
   const fetched = await fetchChart(ociReferenceFor(opts), opts, ctx);
   const dest = resolvePath(opts.destination ?? '.');
-  let prov: Buffer | undefined;
-  if (opts.prov && isOciFetched(fetched)) {
-    prov = await fetchOciProvenance(ctx, fetched);
-    if (!prov) throw new ChartroomError('PROV_MISSING', `${fetched.url} was pushed without a provenance file`, { url: fetched.url });
-  } else if (opts.prov) {
-    prov = await ctx.repos.archive(`${fetched.url}.prov`, undefined, `${fetched.name} provenance`).catch((e) => {
-      throw new ChartroomError('PROV_MISSING', `no provenance file at ${fetched.url}.prov: ${(e as Error).message}`, { url: `${fetched.url}.prov`, cause: e });
-    });
-  }
+  const prov = opts.prov || opts.verifyKeyring !== undefined ? await provenanceOf(ctx, fetched) : undefined;
+  // Verified before anything is written: a chart that fails leaves no trace.
+  const verified = prov && opts.verifyKeyring !== undefined ? await verifyFetched(ctx, fetched, prov, await loadKeyring(opts.verifyKeyring), opts.verifyKeyring) : undefined;
   mkdirSync(dest, { recursive: true });
   if (prov) writeFileAtomic(join(dest, `${fetched.name}-${fetched.version}.tgz.prov`), prov);
   if (opts.untar) {
@@ -62,9 +60,9 @@ export async function pullChart(ctx: ActionContext, opts: PullOptions): Promise<
       mkdirSync(dirname(target), { recursive: true });
       writeFileAtomic(target, f.data);
     }
-    return { dir: root, chart: fetched };
+    return { dir: root, chart: fetched, verified };
   }
   const file = join(dest, `${fetched.name}-${fetched.version}.tgz`);
   writeFileAtomic(file, fetched.data);
-  return { file, chart: fetched };
+  return { file, chart: fetched, verified };
 }

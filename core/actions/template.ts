@@ -5,11 +5,13 @@ import type { ActionContext } from '../context.js';
 import type { Chart } from '../chart/model.js';
 import { formatManifests, type Manifest } from '../kube/manifests.js';
 import { renderChart, type RenderOptions } from '../render/pipeline.js';
-import { loadChartFrom } from '../sources/index.js';
+import { loadChartChecked } from './verify.js';
 
 export interface TemplateOptions extends RenderOptions {
   /** A chart folder or .tgz, a URL, REPO/NAME, or an already loaded chart. */
   chart: string | Chart;
+  /** Verify the chart against its provenance file and this keyring first (helm's --verify --keyring). */
+  verifyKeyring?: string;
   /** With CHART as REPO/NAME: the version or range to fetch. */
   version?: string;
   /** Only these templates, as `templates/x.yaml` or `charts/sub/templates/x.yaml`. */
@@ -33,7 +35,7 @@ export interface TemplateResult {
 
 /** Renders a chart with the user's values into Kubernetes manifests, as `helm template` does. */
 export async function templateChart(ctx: ActionContext, opts: TemplateOptions): Promise<TemplateResult> {
-  const chart = typeof opts.chart === 'string' ? await loadChartFrom(opts.chart, opts.version, ctx) : opts.chart;
+  const chart = typeof opts.chart === 'string' ? (await loadChartChecked(ctx, opts.chart, opts.version, opts.verifyKeyring)).chart : opts.chart;
   const r = await renderChart(chart, { ...opts, cache: opts.cache ?? ctx.cache, now: opts.now ?? ctx.clock });
   const hooks = opts.skipTests ? r.hooks.filter((h) => !h.hook?.events.includes('test')) : r.hooks;
   let documents = [...(opts.includeCrds ? r.crds : []), ...r.manifests, ...hooks];

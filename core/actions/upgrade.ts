@@ -1,7 +1,7 @@
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import type { Chart, Values } from '../chart/model.js';
-import { loadChartFrom } from '../sources/index.js';
+import { loadChartChecked } from './verify.js';
 import { openRelease, renderForCluster } from '../release/cluster-render.js';
 import { deploy, planDeploy } from '../release/deploy.js';
 import type { Release } from '../release/model.js';
@@ -40,7 +40,7 @@ export async function upgradeRelease(ctx: ActionContext, opts: UpgradeOptions): 
     throw new ChartroomError('RELEASE_NOT_FOUND', `release ${opts.name} is not installed in ${namespace}`, { hint: `install it first, or use chart upgrade --install` });
   }
   const current = deployed ?? latest;
-  const chart: Chart = typeof opts.chart === 'string' ? await loadChartFrom(opts.chart, opts.version, ctx) : opts.chart;
+  const chart: Chart = typeof opts.chart === 'string' ? (await loadChartChecked(ctx, opts.chart, opts.version, opts.verifyKeyring)).chart : opts.chart;
   const version = latest.version + 1;
   const rendered = await renderForCluster(ctx, kube, chart, { ...opts, baseValues: baseValues(opts, current), releaseName: opts.name, namespace, revision: version, isUpgrade: true });
   const rel = buildRelease({ name: opts.name, namespace, version, chart, rendered, config: rendered.user.values, status: 'pending-upgrade', description: 'Preparing upgrade', now: ctx.clock(), firstDeployed: history[0].info.first_deployed });
