@@ -12,6 +12,8 @@ import { positionOf } from '../yaml.js';
 import { requirementsDigest, writeLock } from '../lockfile.js';
 import { resolve, describeProblems, type Requirement } from '../resolver.js';
 import { locateDependency, type FetchedChart, type Located } from '../sources/index.js';
+import type { Keyring } from '../provenance/index.js';
+import { loadKeyring, provenanceOf, verifyFetched } from './verify.js';
 
 export interface DependencyOptions {
   chart: string;
@@ -21,6 +23,8 @@ export interface DependencyOptions {
   offline?: boolean;
   /** Downloads at once. */
   parallel?: number;
+  /** Verify every dependency archive against its provenance file and this keyring (helm's --verify --keyring). */
+  verifyKeyring?: string;
 }
 
 export interface DependencyResult {
@@ -36,6 +40,13 @@ interface Planned {
 }
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+/** With --verify: a fetched dependency checked against its provenance file; one packaged from a folder cannot be. */
+async function verifyDependency(ctx: ActionContext, p: Planned, fetched: FetchedChart, fixed: boolean, keyring: { ring: Keyring; file: string } | undefined): Promise<void> {
+  if (!keyring) return;
+  if (fixed) throw new ChartroomError('PROV_MISSING', `dependency ${p.dep.name} comes from ${p.dep.repository}, a folder: unpacked charts cannot be verified`, { field: `dependencies[${p.index}]`, hint: 'leave out --verify, or take the dependency from a repository or registry that has its .prov' });
+  await verifyFetched(ctx, fetched, await provenanceOf(ctx, fetched), keyring.ring, keyring.file);
+}
 
 /** The context an option set asks for: offline, and without per-download bars when one bar counts them all. */
 function contextFor(ctx: ActionContext, opts: { offline?: boolean; quiet?: boolean }): ActionContext {
@@ -108,6 +119,7 @@ export async function dependencyUpdate(ctx: ActionContext, opts: DependencyOptio
   const deps = chart.metadata.dependencies ?? [];
   const online = contextFor(ctx, { offline: opts.offline });
   const planned = plan(chart, chartDir, online);
+  const keyring = opts.verifyKeyring !== undefined ? { ring: await loadKeyring(opts.verifyKeyring), file: opts.verifyKeyring } : undefined;
 
   // Versions on offer, by repository and name; fixed charts (folders) are fetched and checked instead.
   const available = new Map<string, Map<string, string[]>>();
@@ -118,6 +130,7 @@ export async function dependencyUpdate(ctx: ActionContext, opts: DependencyOptio
       if (versions === undefined) {
         const fetched = await p.located.source.fetch(p.located.ref, undefined, online, 'fresh');
         checkFixed(chart, p, fetched);
+        await verifyDependency(online, p, fetched, true, keyring);
         fixed.set(p.index, fetched);
         return;
       }
@@ -145,6 +158,7 @@ export async function dependencyUpdate(ctx: ActionContext, opts: DependencyOptio
       limit(async () => {
         const p = remote[k];
         const f = await p.located.source.fetch(p.located.ref, c.version, quiet, 'fresh');
+        await verifyDependency(quiet, p, f, false, keyring);
         bar?.update(++done);
         return f;
       }),
@@ -194,9 +208,12 @@ export async function dependencyBuild(ctx: ActionContext, opts: DependencyOption
     }
   });
   const chartsDir = join(chartDir, 'charts');
+  const keyring = opts.verifyKeyring !== undefined ? { ring: await loadKeyring(opts.verifyKeyring), file: opts.verifyKeyring } : undefined;
+  // With --verify every archive is fetched and checked again, as helm does: one already in charts/ proves nothing.
   const missing = lock.dependencies
     .map((d, i) => ({ d, p: planned[i]?.dep.name === d.name ? planned[i] : planned.find((x) => x.dep.name === d.name) }))
     .filter(({ d }) => {
+      if (keyring) return true;
       const file = join(chartsDir, `${d.name}-${d.version}.tgz`);
       if (!existsSync(file)) return true;
       return d.digest ? sha256(readFileSync(file)) !== d.digest : false;
@@ -213,6 +230,7 @@ export async function dependencyBuild(ctx: ActionContext, opts: DependencyOption
         else if (d.digest && sha256(fetched.data) !== d.digest) {
           throw new ChartroomError('DIGEST_MISMATCH', `dependency ${d.name} ${d.version}: ${fetched.url} has ${sha256(fetched.data)}, but Chart.lock says ${d.digest}; nothing was written`, { file: lockFile, url: fetched.url, hint: 'the repository replaced the archive; check it, then run chart dependency update' });
         }
+        await verifyDependency(online, p, fetched, versions === undefined, keyring);
         return { file: `${fetched.name}-${fetched.version}.tgz`, data: fetched.data, fromCache: !!fetched.fromCache || versions === undefined };
       }),
     ),

@@ -72,6 +72,27 @@ describe('--verify --keyring', () => {
     // Without --verify the tampered bytes are just a chart (its gzip may or may not still read): the flag is what checks.
   });
 
+  it('dependency update and build --verify check every archive against its .prov; a foreign key leaves charts/ as it was', async () => {
+    const idx = await chartCli(['repo', 'index', at('repo'), '--url', `${base}/repo`]);
+    expect(idx.stderr).toBe('');
+    const parent = writeChart(tmp.dir, 'parent', {
+      'Chart.yaml': `apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: signed\n    version: 1.0.0\n    repository: ${base}/repo\n`,
+      'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: parent\n',
+    });
+    const foreign = await chartCli(['dependency', 'update', parent, '--verify', '--keyring', at('stranger.gpg')]);
+    expect(foreign.code).not.toBe(0);
+    expect(existsSync(join(parent, 'charts')) ? readdirSync(join(parent, 'charts')) : []).toEqual([]);
+    expect(existsSync(join(parent, 'Chart.lock'))).toBe(false);
+    const ok = await chartCli(['dependency', 'update', parent, '--verify', '--keyring', at('pubring.gpg')]);
+    expect(ok.stderr).toBe('');
+    expect(readdirSync(join(parent, 'charts'))).toEqual(['signed-1.0.0.tgz']);
+    const build = await chartCli(['dependency', 'build', parent, '--verify', '--keyring', at('pubring.gpg')]);
+    expect(build.stderr).toBe('');
+    expect(build.stdout).toContain('charts/ matches Chart.lock: 1 dependencies');
+    const buildForeign = await chartCli(['dependency', 'build', parent, '--verify', '--keyring', at('stranger.gpg')]);
+    expect(buildForeign.code).not.toBe(0);
+  });
+
   it('pull --verify keeps the archive and its .prov only when they verify, printing what helm prints', async () => {
     const good = await chartCli(['pull', `${base}/repo/signed-1.0.0.tgz`, '--verify', '--keyring', at('pubring.gpg'), '-d', at('out-good')]);
     expect(good.stderr).toBe('');
