@@ -1,13 +1,16 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { errorHandler, sendError, type AccessPolicy } from './http.js';
 import type { RegistryMetrics } from './metrics.js';
 import type { ChartRegistry } from './registry.js';
+import { UploadSessions } from './oci/uploads.js';
 import { chartMuseumRouter } from './routes/chartmuseum-api.js';
 import { helmRepoRouter } from './routes/helm-repo.js';
+import { ociRouter } from './routes/oci.js';
 import { opsRouter } from './routes/ops.js';
 import { UploadBudget } from './upload-budget.js';
+import { TokenIssuer } from './oci/tokens.js';
 
 export interface AppDeps {
   registry: ChartRegistry;
@@ -18,6 +21,10 @@ export interface AppDeps {
   isReady: () => boolean;
   /** Upload bytes held at once over all requests (--upload-budget); default 128 MiB, or maxUploadBytes when larger. */
   uploadBudgetBytes?: number;
+  /** OCI blob upload sessions (default: in the registry's store, expiring after an hour). */
+  uploads?: UploadSessions;
+  /** The OCI API's bearer tokens (default: signed with a key kept in the registry's store). */
+  tokens?: TokenIssuer;
 }
 
 const DEFAULT_UPLOAD_BUDGET = 128 * 1024 * 1024;
@@ -45,9 +52,9 @@ function originOf(url: string): string | undefined {
   }
 }
 
-/** Which route template served a request, for metrics (never the raw URL, which is unbounded). */
-function routeLabel(req: Request): string {
-  const r = (req as Request & { route?: { path?: string } }).route?.path;
+/** Which route template served a request, for metrics (never the raw URL, which is unbounded); routers that match paths themselves name it in res.locals.route. */
+function routeLabel(req: Request, res: Response): string {
+  const r = (res.locals as { route?: unknown }).route ?? (req as Request & { route?: { path?: string } }).route?.path;
   return r ? String(r) : 'unmatched';
 }
 
@@ -67,11 +74,13 @@ export function createApp(deps: AppDeps): Express {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const label = routeLabel(req);
+      const label = routeLabel(req, res);
       deps.metrics.requests.inc({ method: req.method, route: label, status: String(res.statusCode) });
       deps.metrics.latency.observe({ method: req.method, route: label }, seconds);
       // Only method, path and status: no headers (credentials) and no query string.
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      // The path as the client sent it (a router mounted on a prefix rewrites req.url while it runs), without the query.
+      const path = req.originalUrl.split('?')[0];
+      log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     });
     next();
   });
@@ -92,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   const budget = new UploadBudget(deps.uploadBudgetBytes ?? Math.max(DEFAULT_UPLOAD_BUDGET, deps.maxUploadBytes));
   budget.register(deps.metrics.registry);
 
+  app.use(ociRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget, uploads: deps.uploads ?? new UploadSessions(deps.registry.store), tokens: deps.tokens ?? new TokenIssuer({ store: deps.registry.store }), log: deps.log, metrics: deps.metrics }));
   app.use(opsRouter(deps.registry, deps.metrics, deps.isReady, deps.policy));
   app.use(chartMuseumRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget }));
   app.use(helmRepoRouter(deps.registry, deps.policy, deps.isReady));

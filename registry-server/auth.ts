@@ -195,27 +195,48 @@ export class AuthProvider {
    * bad credentials, TooManyAttempts when the client address or user name failed too often, ServerBusy when
    * too many password checks are waiting. `client` is the client's address (for the limits).
    */
-  async authenticate(header: string | undefined, client?: string): Promise<Principal | undefined> {
+  async authenticate(header: string | undefined, client?: string, opts: { tokenAsPassword?: boolean } = {}): Promise<Principal | undefined> {
     if (!header) return undefined;
     const [scheme, value = ''] = header.split(/\s+/, 2);
     if (/^basic$/i.test(scheme)) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) return undefined;
-      return this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), clientKey(client));
+      const name = decoded.slice(0, colon);
+      const password = decoded.slice(colon + 1);
+      // OCI clients only know user and password: a token from the tokens file may stand as the password of a
+      // name that is no htpasswd user (`helm registry login -u ci --password-stdin`).
+      if (opts.tokenAsPassword && !this.users.has(name)) {
+        const token = this.findToken(password);
+        if (token) return { name: token.name, kind: 'token', scopes: token.scopes };
+      }
+      return this.checkPassword(name, password, clientKey(client));
     }
     if (/^bearer$/i.test(scheme)) {
-      const digest = sha256(value);
-      let found: Token | undefined;
-      for (const t of this.tokens) if (timingSafeEqual(t.digest, digest) && !found) found = t;
+      const found = this.findToken(value);
       if (found) return { name: found.name, kind: 'token', scopes: found.scopes };
-      // Tokens cost no bcrypt, but guessing them counts against the address all the same.
-      const address = clientKey(client);
-      const wait = this.byAddress.retryAfter(address);
-      if (wait) throw new TooManyAttempts(wait);
-      this.byAddress.add(address);
-      throw new Unauthorized();
+      this.failedToken(client);
     }
+    throw new Unauthorized();
+  }
+
+  /** The configured token whose secret this is (compared in constant time with every token's digest). */
+  private findToken(secret: string): Token | undefined {
+    const digest = sha256(secret);
+    let found: Token | undefined;
+    for (const t of this.tokens) if (timingSafeEqual(t.digest, digest) && !found) found = t;
+    return found;
+  }
+
+  /**
+   * A bearer token that is no token of ours (unknown, forged, tampered with): it costs no bcrypt, but guessing
+   * counts against the client's address all the same. Throws TooManyAttempts past the limit, else Unauthorized.
+   */
+  failedToken(client?: string): never {
+    const address = clientKey(client);
+    const wait = this.byAddress.retryAfter(address);
+    if (wait) throw new TooManyAttempts(wait);
+    this.byAddress.add(address);
     throw new Unauthorized();
   }
 
@@ -301,6 +322,21 @@ export class TooManyAttempts extends ChartroomError {
     this.name = 'TooManyAttempts';
     this.retryAfter = retryAfter;
   }
+}
+
+/** Scopes as plain data (for a signed token), and back. */
+export function scopesToJson(scopes: Scopes): [string, Action[]][] {
+  return [...scopes].map(([repo, actions]) => [repo, [...actions]]);
+}
+
+export function scopesFromJson(raw: unknown): Scopes | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const out = new Map<string, readonly Action[]>();
+  for (const pair of raw) {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || !Array.isArray(pair[1]) || !pair[1].every((a: unknown) => a === 'read' || a === 'write')) return undefined;
+    out.set(pair[0], pair[1] as Action[]);
+  }
+  return out;
 }
 
 /** Whether a principal's scopes allow an action on a repository. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 /** Everything `chart serve` can be told, by flag or environment variable. */
 export interface ServerConfig {
@@ -30,6 +30,10 @@ export interface ServerConfig {
   uploadBudgetBytes: number;
   /** Failed logins per minute allowed from one client address, and for one user name, before 429. */
   authFailuresPerMinute: number;
+  /** Seconds an OCI blob upload session may stay without activity before it expires and is deleted. */
+  uploadSessionTtl: number;
+  /** A file holding the OCI token signing key (at least 32 bytes); without it, one is kept in storage. */
+  tokenKeyFile?: string;
 }
 
 /** A configuration error: start-up stops with this one line. */
@@ -59,6 +63,8 @@ export const ENV_VARS: Record<string, string> = {
   repositories: 'CHARTROOM_REPOSITORIES',
   uploadBudget: 'CHARTROOM_UPLOAD_BUDGET',
   authFailuresPerMinute: 'CHARTROOM_AUTH_FAILURES_PER_MINUTE',
+  uploadSessionTtl: 'CHARTROOM_UPLOAD_SESSION_TTL',
+  tokenKeyFile: 'CHARTROOM_TOKEN_KEY_FILE',
 };
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
@@ -98,9 +104,9 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
   if (chartUrl && !/^https?:\/\/[^\s]+$/.test(chartUrl)) throw new ConfigError(`--chart-url: ${JSON.stringify(chartUrl)} is not an http(s) URL`);
   const s3Endpoint = str('s3Endpoint');
   if (s3Endpoint && !/^https?:\/\/[^\s]+$/.test(s3Endpoint)) throw new ConfigError(`--s3-endpoint: ${JSON.stringify(s3Endpoint)} is not an http(s) URL`);
-  for (const f of ['htpasswd', 'tokens'] as const) {
+  for (const f of ['htpasswd', 'tokens', 'tokenKeyFile'] as const) {
     const file = str(f);
-    if (file && !existsSync(file)) throw new ConfigError(`--${f}: ${file} does not exist`);
+    if (file && !existsSync(file)) throw new ConfigError(`--${f === 'tokenKeyFile' ? 'token-key-file' : f}: ${file} does not exist`);
   }
   const syncInterval = Number(str('syncInterval') ?? 2);
   if (!(syncInterval > 0 && syncInterval <= 3600)) throw new ConfigError(`--sync-interval: ${JSON.stringify(str('syncInterval'))} must be a number of seconds between 0 and 3600`);
@@ -117,6 +123,10 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
   if (uploadBudgetBytes < maxUploadBytes) throw new ConfigError(`--upload-budget (${uploadBudgetBytes} bytes) must be at least --max-upload-size (${maxUploadBytes} bytes)`);
   const authFailuresPerMinute = Number(str('authFailuresPerMinute') ?? 30);
   if (!Number.isInteger(authFailuresPerMinute) || authFailuresPerMinute < 1) throw new ConfigError(`--auth-failures-per-minute: ${JSON.stringify(str('authFailuresPerMinute'))} must be a whole number of at least 1`);
+  const uploadSessionTtl = Number(str('uploadSessionTtl') ?? 3600);
+  if (!(uploadSessionTtl > 0 && uploadSessionTtl <= 7 * 86400)) throw new ConfigError(`--upload-session-ttl: ${JSON.stringify(str('uploadSessionTtl'))} must be a number of seconds between 0 and 604800`);
+  const tokenKeyFile = str('tokenKeyFile');
+  if (tokenKeyFile && statSync(tokenKeyFile).size < 32) throw new ConfigError(`--token-key-file: ${tokenKeyFile} must hold at least 32 bytes (e.g. head -c 32 /dev/urandom > FILE)`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not one of fatal, error, warn, info, debug, trace, silent`);
   return {
     port,
@@ -142,5 +152,7 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
     repositories,
     uploadBudgetBytes,
     authFailuresPerMinute,
+    uploadSessionTtl,
+    tokenKeyFile,
   };
 }

@@ -32,6 +32,21 @@ const HTTP_STATUS: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number>([
   ['INDEX_LOADING', 503],
   ['STORAGE_UNAVAILABLE', 503],
   ['SERVER_BUSY', 503],
+  // The OCI distribution API (registry-server/oci/errors.ts names each by the spec's code).
+  ['BLOB_UNKNOWN', 404],
+  ['BLOB_UPLOAD_INVALID', 400],
+  ['BLOB_UPLOAD_UNKNOWN', 404],
+  ['DIGEST_INVALID', 400],
+  ['MANIFEST_BLOB_UNKNOWN', 400],
+  ['MANIFEST_INVALID', 400],
+  ['MANIFEST_TOO_LARGE', 413],
+  ['MANIFEST_UNKNOWN', 404],
+  ['NAME_INVALID', 400],
+  ['NAME_UNKNOWN', 404],
+  ['SIZE_INVALID', 400],
+  ['UPLOAD_OUT_OF_ORDER', 416],
+  ['RANGE_NOT_SATISFIABLE', 416],
+  ['UNSUPPORTED', 400],
 ]);
 
 /**
@@ -59,8 +74,13 @@ const CHART_PROBLEM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'YAML_PARSE',
 ]);
 
+/** Whether an error code is one of the chart loader's codes for an archive that breaks the rules. */
+export function isChartProblem(code: ErrorCode): boolean {
+  return CHART_PROBLEM_CODES.has(code);
+}
+
 /** The status of a code the client may be told about: the table, else 400 for a chart problem; undefined for any other code. */
-function clientStatus(code: ErrorCode): number | undefined {
+export function clientStatus(code: ErrorCode): number | undefined {
   return HTTP_STATUS.get(code) ?? (CHART_PROBLEM_CODES.has(code) ? 400 : undefined);
 }
 

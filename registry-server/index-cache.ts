@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import jsyaml from 'js-yaml';
+import { tagOf } from '../core/oci/format.js';
 import type { IndexEntry } from '../core/repo/index-file.js';
 import { compareVersionsDesc } from '../core/versions.js';
 
@@ -9,6 +10,27 @@ export interface RenderedIndex {
   json?: Buffer;
   etag: string;
   generated: string;
+}
+
+/** One page of a chart's OCI tags, and whether more follow. */
+export interface TagPage {
+  tags: string[];
+  more: boolean;
+}
+
+/** Code-unit order: Go's sort.Strings for the ASCII that tags are made of, as the distribution spec asks. */
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Where `tag` is, or would go, in a sorted list: the first index whose tag is not below it. */
+function lowerBound(list: readonly string[], tag: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < tag) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Differs between processes, so a tag from an earlier run never matches by accident. */
@@ -22,6 +44,8 @@ const INSTANCE = Math.random().toString(36).slice(2, 10);
 export class RepositoryIndex {
   private readonly charts = new Map<string, Map<string, IndexEntry>>();
   private readonly fragments = new Map<string, string>();
+  /** Each chart's OCI tags, sorted, made on first request and then kept up to date by set and remove. */
+  private readonly tagLists = new Map<string, string[]>();
   private rendered: RenderedIndex | undefined;
   private versions = 0;
   private generation = 0;
@@ -36,7 +60,15 @@ export class RepositoryIndex {
   set(entry: IndexEntry): void {
     let byVersion = this.charts.get(entry.name);
     if (!byVersion) this.charts.set(entry.name, (byVersion = new Map()));
-    if (!byVersion.has(entry.version)) this.versions++;
+    if (!byVersion.has(entry.version)) {
+      this.versions++;
+      const tags = this.tagLists.get(entry.name);
+      if (tags) {
+        const tag = tagOf(entry.version);
+        const at = lowerBound(tags, tag);
+        if (tags[at] !== tag) tags.splice(at, 0, tag);
+      }
+    }
     byVersion.set(entry.version, entry);
     this.fragments.delete(entry.name);
     this.rendered = undefined;
@@ -47,7 +79,16 @@ export class RepositoryIndex {
     const byVersion = this.charts.get(name);
     if (!byVersion?.delete(version)) return false;
     this.versions--;
-    if (byVersion.size === 0) this.charts.delete(name);
+    const tags = this.tagLists.get(name);
+    if (tags) {
+      const tag = tagOf(version);
+      const at = lowerBound(tags, tag);
+      if (tags[at] === tag) tags.splice(at, 1);
+    }
+    if (byVersion.size === 0) {
+      this.charts.delete(name);
+      this.tagLists.delete(name);
+    }
     this.fragments.delete(name);
     this.rendered = undefined;
     this.generation++;
@@ -63,6 +104,33 @@ export class RepositoryIndex {
     const byVersion = this.charts.get(name);
     if (!byVersion) return [];
     return [...byVersion.values()].sort((a, b) => compareVersionsDesc(a.version, b.version));
+  }
+
+  /** Whether the chart has any version here. */
+  has(name: string): boolean {
+    return this.charts.has(name);
+  }
+
+  /**
+   * A page of a chart's OCI tags (its versions, `+` written `_`) in code-unit order: at most `n` tags after
+   * `last` (exclusive). A binary search into a list kept sorted, so a page costs O(log n + page) however many
+   * versions the chart has.
+   */
+  tagPage(name: string, opts: { n?: number; last?: string } = {}): TagPage {
+    const byVersion = this.charts.get(name);
+    if (!byVersion) return { tags: [], more: false };
+    let tags = this.tagLists.get(name);
+    if (!tags) {
+      tags = [...byVersion.keys()].map(tagOf).sort(byCodeUnit);
+      this.tagLists.set(name, tags);
+    }
+    let from = 0;
+    if (opts.last !== undefined) {
+      from = lowerBound(tags, opts.last);
+      if (tags[from] === opts.last) from++;
+    }
+    const to = opts.n === undefined ? tags.length : Math.min(tags.length, from + Math.max(0, opts.n));
+    return { tags: tags.slice(from, to), more: to < tags.length && opts.n !== 0 };
   }
 
   names(): string[] {

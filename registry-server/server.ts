@@ -6,6 +6,8 @@ import { createApp } from './app.js';
 import { AuthConfigError, AuthProvider } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { RegistryMetrics } from './metrics.js';
+import { TokenIssuer } from './oci/tokens.js';
+import { UploadSessions } from './oci/uploads.js';
 import { ChartRegistry } from './registry.js';
 import { LocalObjectStore } from './storage/local.js';
 import { S3ObjectStore } from './storage/s3.js';
@@ -80,6 +82,31 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
     onWarning: (message, details) => log.warn(details ?? {}, message),
   });
 
+  const uploads = new UploadSessions(store, { ttlMs: config.uploadSessionTtl * 1000 });
+  let tokens: TokenIssuer;
+  try {
+    tokens = new TokenIssuer({ store, keyFile: config.tokenKeyFile });
+  } catch (e) {
+    throw new ConfigError(`--token-key-file: ${(e as Error).message}`);
+  }
+  // Abandoned upload sessions are deleted on the sync timer, a few times per time-to-live (at most every minute).
+  const expireEveryMs = Math.min(60_000, (config.uploadSessionTtl * 1000) / 4);
+  let lastExpiry = Date.now();
+  let expiring = false;
+  const expireUploads = async () => {
+    if (expiring || Date.now() - lastExpiry < expireEveryMs) return;
+    expiring = true;
+    lastExpiry = Date.now();
+    try {
+      const n = await uploads.expire();
+      if (n) log.info({ sessions: n }, 'expired upload sessions deleted');
+    } catch (e) {
+      log.warn({ err: { message: (e as Error).message } }, 'could not delete expired upload sessions; retrying later');
+    } finally {
+      expiring = false;
+    }
+  };
+
   let ready = false;
   let storageDown = false;
   const syncOnce = async (first: boolean) => {
@@ -95,6 +122,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
       if (storageDown) log.info('storage is reachable again');
       storageDown = false;
       ready = true;
+      if (!first) void expireUploads();
     } catch (e) {
       end();
       metrics.storageErrors.inc({ operation: 'sync' });
@@ -105,7 +133,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
   await syncOnce(true);
   if (ready && config.publishExamples) await publishExamples(registry, config.publishExamples, log);
 
-  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready });
+  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready, uploads, tokens });
   const server: Server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((res, rej) => {

@@ -4,7 +4,7 @@ import { runCommand } from '../output.js';
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the chart registry: Helm repository protocol and ChartMuseum API over local disk or S3')
+    .description('run the chart registry: Helm repository protocol, ChartMuseum API and OCI distribution API over local disk or S3')
     .option('--port <port>', 'port to listen on (CHARTROOM_PORT; default 8080)')
     .option('--host <host>', 'address to listen on (CHARTROOM_HOST; default 0.0.0.0)')
     .option('--storage <kind>', 'local or s3 (CHARTROOM_STORAGE; default local)')
@@ -27,6 +27,8 @@ export function register(program: Command): void {
     .option('--repositories <names>', 'named repositories that exist from the start, comma-separated (CHARTROOM_REPOSITORIES)')
     .option('--upload-budget <size>', 'upload bytes held at once over all requests; past it 503 + Retry-After (CHARTROOM_UPLOAD_BUDGET; default 128MiB)')
     .option('--auth-failures-per-minute <n>', 'failed logins per client address and per user before 429 (CHARTROOM_AUTH_FAILURES_PER_MINUTE; default 30)')
+    .option('--upload-session-ttl <seconds>', 'OCI blob uploads idle this long expire and are deleted (CHARTROOM_UPLOAD_SESSION_TTL; default 3600)')
+    .option('--token-key-file <file>', 'key that signs OCI bearer tokens, shared by replicas; default: one kept in storage (CHARTROOM_TOKEN_KEY_FILE)')
     .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
     .action((flags: Record<string, unknown>) =>
       runCommand(async () => {

@@ -1,9 +1,10 @@
 import { promises as fs, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { checkKey, PreconditionFailed, StorageUnavailable, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import { checkKey, PreconditionFailed, RangeNotSatisfiable, StorageUnavailable, streamTooLarge, type ByteRange, type ListPage, type ObjectInfo, type ObjectStore, type ObjectStream, type PutOptions, type PutStreamOptions, type StoredObject } from './object-store.js';
 
 const TMP_DIR = '.tmp';
+const missing = (e: unknown) => ['ENOENT', 'ENOTDIR', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '');
 const LOCK_DIR = '.locks';
 const LOCK_STALE_MS = 30_000;
 
@@ -57,7 +58,7 @@ export class LocalObjectStore implements ObjectStore {
     try {
       fh = await fs.open(this.path(key), 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      if (missing(e)) return undefined;
       return fault(e, `open ${key}`);
     }
     try {
@@ -71,8 +72,12 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  private tempPath(): string {
+    return join(this.root, TMP_DIR, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+  }
+
   private async writeTemp(body: Buffer): Promise<string> {
-    const tmp = join(this.root, TMP_DIR, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+    const tmp = this.tempPath();
     const fh = await fs.open(tmp, 'wx', 0o644);
     try {
       await fh.writeFile(body);
@@ -80,6 +85,35 @@ export class LocalObjectStore implements ObjectStore {
     } finally {
       await fh.close();
     }
+    return tmp;
+  }
+
+  /**
+   * Writes a stream to a temporary file, chunk by chunk; removes the file and rethrows when the stream fails or
+   * passes `max`. File system failures become StorageUnavailable; the stream's own errors pass unchanged.
+   */
+  private async writeTempStream(body: AsyncIterable<Buffer>, max: number, key: string): Promise<string> {
+    const tmp = this.tempPath();
+    let fh;
+    try {
+      fh = await fs.open(tmp, 'wx', 0o644);
+    } catch (e) {
+      return fault(e, `write ${key}`);
+    }
+    try {
+      let size = 0;
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > max) throw streamTooLarge(max);
+        await fh.write(chunk).catch((e) => fault(e, `write ${key}`));
+      }
+      await fh.sync().catch((e) => fault(e, `write ${key}`));
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    await fh.close();
     return tmp;
   }
 
@@ -119,31 +153,7 @@ export class LocalObjectStore implements ObjectStore {
     try {
       await fs.mkdir(dirname(target), { recursive: true });
       tmp = await this.writeTemp(body);
-      if (opts.ifNoneMatch === '*') {
-        try {
-          await fs.link(tmp, target);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailed(key);
-          throw e;
-        }
-      } else if (opts.ifMatch !== undefined) {
-        const unlock = await this.lock(key);
-        try {
-          const cur = await this.head(key);
-          if (!cur || cur.etag !== opts.ifMatch) throw new PreconditionFailed(key);
-          await fs.rename(tmp, target);
-          tmp = undefined;
-        } finally {
-          await unlock();
-        }
-      } else {
-        await fs.rename(tmp, target);
-        tmp = undefined;
-      }
-      await this.syncDir(dirname(target));
-      const info = await this.head(key);
-      if (!info) throw new StorageUnavailable(`local storage: ${key} vanished after writing`);
-      return info;
+      return await this.place(tmp, key, opts);
     } catch (e) {
       if (e instanceof PreconditionFailed || e instanceof StorageUnavailable) throw e;
       return fault(e, `write ${key}`);
@@ -152,11 +162,133 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /** Puts a complete temporary file in place of `key` under the write's condition (the file is linked or renamed away). */
+  private async place(tmp: string, key: string, opts: PutOptions): Promise<ObjectInfo> {
+    const target = this.path(key);
+    // A delete prunes folders it empties: should the target's folder vanish in between, make it again and retry.
+    const intoFolder = async (move: () => Promise<void>) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await move();
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw e;
+          await fs.mkdir(dirname(target), { recursive: true });
+        }
+      }
+    };
+    if (opts.ifNoneMatch === '*') {
+      try {
+        await intoFolder(() => fs.link(tmp, target));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailed(key);
+        throw e;
+      }
+    } else if (opts.ifMatch !== undefined) {
+      const unlock = await this.lock(key);
+      try {
+        const cur = await this.head(key);
+        if (!cur || cur.etag !== opts.ifMatch) throw new PreconditionFailed(key);
+        await intoFolder(() => fs.rename(tmp, target));
+      } finally {
+        await unlock();
+      }
+    } else {
+      await intoFolder(() => fs.rename(tmp, target));
+    }
+    await this.syncDir(dirname(target));
+    const info = await this.head(key);
+    if (!info) throw new StorageUnavailable(`local storage: ${key} vanished after writing`);
+    return info;
+  }
+
+  async putStream(key: string, body: AsyncIterable<Buffer>, opts: PutStreamOptions = {}): Promise<ObjectInfo> {
+    const target = this.path(key);
+    try {
+      await fs.mkdir(dirname(target), { recursive: true });
+    } catch (e) {
+      return fault(e, `write ${key}`);
+    }
+    const tmp = await this.writeTempStream(body, opts.maxBytes ?? Number.MAX_SAFE_INTEGER, key);
+    try {
+      return await this.place(tmp, key, { ifNoneMatch: opts.ifNoneMatch });
+    } catch (e) {
+      if (e instanceof PreconditionFailed || e instanceof StorageUnavailable) throw e;
+      return fault(e, `write ${key}`);
+    } finally {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async getStream(key: string, range?: ByteRange): Promise<ObjectStream | undefined> {
+    let fh;
+    try {
+      fh = await fs.open(this.path(key), 'r');
+    } catch (e) {
+      if (missing(e)) return undefined;
+      return fault(e, `open ${key}`);
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) {
+        await fh.close();
+        return undefined;
+      }
+      const size = st.size;
+      const start = range?.start ?? 0;
+      if (range && start >= size) throw new RangeNotSatisfiable(size);
+      const end = Math.min(range?.end ?? size - 1, size - 1);
+      // The stream owns the handle from here: it closes it when it ends, fails or is destroyed.
+      const body = fh.createReadStream(end >= start ? { start, end } : { start });
+      return { key, body, start, end, etag: etagOf(st), size, lastModified: st.mtime };
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      if (e instanceof RangeNotSatisfiable) throw e;
+      return fault(e, `read ${key}`);
+    }
+  }
+
+  async copy(from: string, to: string): Promise<ObjectInfo | undefined> {
+    const src = this.path(from);
+    const target = this.path(to);
+    const tmp = this.tempPath();
+    try {
+      await fs.mkdir(dirname(target), { recursive: true });
+      try {
+        await fs.copyFile(src, tmp, constants.COPYFILE_EXCL);
+      } catch (e) {
+        if (missing(e)) return undefined;
+        throw e;
+      }
+      const fh = await fs.open(tmp, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return await this.place(tmp, to, {});
+    } catch (e) {
+      if (e instanceof StorageUnavailable) throw e;
+      return fault(e, `copy ${from} to ${to}`);
+    } finally {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
   async delete(key: string): Promise<void> {
     try {
       await fs.rm(this.path(key), { force: true });
     } catch (e) {
       fault(e, `delete ${key}`);
+    }
+    // Folders the delete leaves empty go too (short-lived keys such as upload sessions would otherwise leave a
+    // folder each behind forever); a folder that is not empty, or is being filled again, stays.
+    const parts = checkKey(key).split('/');
+    for (let n = parts.length - 1; n > 0; n--) {
+      try {
+        await fs.rmdir(join(this.root, ...parts.slice(0, n)));
+      } catch {
+        break;
+      }
     }
   }
 

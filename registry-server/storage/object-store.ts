@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ChartroomError } from '../../core/errors.js';
 
 /** One stored object's metadata. */
@@ -21,6 +22,29 @@ export interface PutOptions {
   contentType?: string;
 }
 
+/** Bytes of an object, both ends inclusive; an `end` past the object (or none) means up to its last byte. */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+export interface PutStreamOptions {
+  /** Refuse with UPLOAD_TOO_LARGE as soon as the stream passes this many bytes; nothing is stored then. */
+  maxBytes?: number;
+  /** Create only: fail with PreconditionFailed if the key exists. */
+  ifNoneMatch?: '*';
+  contentType?: string;
+}
+
+/** An object being read: its metadata (size is the whole object's) and the bytes asked for. */
+export interface ObjectStream extends ObjectInfo {
+  /** The bytes from `start` to `end`; the caller must read it to the end or destroy it, and handle its 'error'. */
+  body: Readable;
+  start: number;
+  /** Inclusive; `start - 1` for an empty object read whole. */
+  end: number;
+}
+
 export interface ListPage {
   objects: ObjectInfo[];
   /** Pass back as `cursor` for the next page; absent on the last page. */
@@ -36,6 +60,15 @@ export interface ObjectStore {
   get(key: string): Promise<StoredObject | undefined>;
   head(key: string): Promise<ObjectInfo | undefined>;
   put(key: string, body: Buffer, opts?: PutOptions): Promise<ObjectInfo>;
+  /**
+   * Writes what a stream yields, without holding it all in memory (a bounded part at a time), and only once the
+   * stream has ended without error: a failed or oversized stream stores nothing. The stream's errors reject.
+   */
+  putStream(key: string, body: AsyncIterable<Buffer>, opts?: PutStreamOptions): Promise<ObjectInfo>;
+  /** Reads an object, or a range of it, as a stream; undefined when it is missing. RangeNotSatisfiable when `range.start` is past its end. */
+  getStream(key: string, range?: ByteRange): Promise<ObjectStream | undefined>;
+  /** Copies an object to another key inside the store (no bytes through this process where the backend allows); undefined when `from` is missing. */
+  copy(from: string, to: string, opts?: { contentType?: string }): Promise<ObjectInfo | undefined>;
   /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** Keys under a prefix in lexical order, a page at a time. */
@@ -56,6 +89,19 @@ export class StorageUnavailable extends ChartroomError {
     super('STORAGE_UNAVAILABLE', message, cause === undefined ? {} : { cause });
     this.name = 'StorageUnavailable';
   }
+}
+
+/** A range that starts past the end of the object (RFC 9110: 416); `size` is the object's, for the answer's Content-Range. */
+export class RangeNotSatisfiable extends ChartroomError {
+  constructor(readonly size: number) {
+    super('RANGE_NOT_SATISFIABLE', `the range starts past the end of the ${size} bytes`);
+    this.name = 'RangeNotSatisfiable';
+  }
+}
+
+/** The error a stream past its byte limit gets: nothing of it is stored. */
+export function streamTooLarge(max: number): ChartroomError {
+  return new ChartroomError('UPLOAD_TOO_LARGE', `upload is larger than the limit of ${max} bytes`);
 }
 
 /** Keys are relative paths of safe segments; anything else is a bug or an attack. */

@@ -1,5 +1,19 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { PreconditionFailed, StorageUnavailable, checkKey, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './object-store.js';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { PreconditionFailed, RangeNotSatisfiable, StorageUnavailable, checkKey, streamTooLarge, type ByteRange, type ListPage, type ObjectInfo, type ObjectStore, type ObjectStream, type PutOptions, type PutStreamOptions, type StoredObject } from './object-store.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -19,6 +33,12 @@ interface AwsError {
   $metadata?: { httpStatusCode?: number };
   message?: string;
 }
+
+/**
+ * What a streamed write holds in memory at once: a stream that ends within one part is one PUT (conditional
+ * when asked); a longer one is a multipart upload of parts this size (S3's minimum part is 5 MiB).
+ */
+const PART_BYTES = 8 * 1024 * 1024;
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 
@@ -107,6 +127,87 @@ export class S3ObjectStore implements ObjectStore {
         if (now && (opts.ifNoneMatch === '*' || now.etag !== opts.ifMatch)) throw new PreconditionFailed(key);
       }
       return this.fail(e, `put ${key}`);
+    }
+  }
+
+  async putStream(key: string, body: AsyncIterable<Buffer>, opts: PutStreamOptions = {}): Promise<ObjectInfo> {
+    const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    let parts: Buffer[] = [];
+    let held = 0;
+    let size = 0;
+    let upload: { id: string; done: { ETag: string; PartNumber: number }[] } | undefined;
+    const flush = async () => {
+      const part = Buffer.concat(parts, held);
+      parts = [];
+      held = 0;
+      if (!upload) {
+        const created = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.opts.bucket, Key: this.k(key), ContentType: opts.contentType ?? 'application/octet-stream' })).catch((e) => this.fail(e, `put ${key}`));
+        upload = { id: created.UploadId!, done: [] };
+      }
+      const n = upload.done.length + 1;
+      const r = await this.client.send(new UploadPartCommand({ Bucket: this.opts.bucket, Key: this.k(key), UploadId: upload.id, PartNumber: n, Body: part, ContentLength: part.length })).catch((e) => this.fail(e, `put ${key}`));
+      upload.done.push({ ETag: r.ETag ?? '', PartNumber: n });
+    };
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > max) throw streamTooLarge(max);
+        parts.push(chunk);
+        held += chunk.length;
+        if (held >= PART_BYTES) await flush();
+      }
+      if (!upload) return await this.put(key, Buffer.concat(parts, held), { ifNoneMatch: opts.ifNoneMatch, contentType: opts.contentType });
+      if (held > 0) await flush();
+      const { id, done } = upload;
+      try {
+        const r = await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.opts.bucket, Key: this.k(key), UploadId: id, MultipartUpload: { Parts: done }, IfNoneMatch: opts.ifNoneMatch }));
+        upload = undefined;
+        return { key, etag: unquote(r.ETag), size, lastModified: new Date() };
+      } catch (e) {
+        const status = this.status(e);
+        if (status === 412 || status === 409 || (e as AwsError).name === 'PreconditionFailed') throw new PreconditionFailed(key);
+        return this.fail(e, `put ${key}`);
+      }
+    } finally {
+      // A failed or refused stream leaves no parts behind.
+      if (upload) await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: this.k(key), UploadId: upload.id })).catch(() => undefined);
+    }
+  }
+
+  async getStream(key: string, range?: ByteRange): Promise<ObjectStream | undefined> {
+    const header = range ? `bytes=${range.start}-${range.end ?? ''}` : undefined;
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.k(key), Range: header }));
+      const body = r.Body as Readable;
+      const length = r.ContentLength ?? 0;
+      // `bytes START-END/SIZE` when a range was served; without one the whole object came.
+      const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(r.ContentRange ?? '');
+      const size = m ? Number(m[3]) : length;
+      const start = m ? Number(m[1]) : 0;
+      const end = m ? Number(m[2]) : length - 1;
+      return { key, body, start, end, etag: unquote(r.ETag), size, lastModified: r.LastModified ?? new Date(0) };
+    } catch (e) {
+      if (this.status(e) === 404 || (e as AwsError).name === 'NoSuchKey') return undefined;
+      if (this.status(e) === 416 || (e as AwsError).name === 'InvalidRange') {
+        const info = await this.head(key);
+        if (!info) return undefined;
+        throw new RangeNotSatisfiable(info.size);
+      }
+      return this.fail(e, `get ${key}`);
+    }
+  }
+
+  async copy(from: string, to: string, opts: { contentType?: string } = {}): Promise<ObjectInfo | undefined> {
+    const source = `${this.opts.bucket}/${this.k(from)}`.split('/').map(encodeURIComponent).join('/');
+    try {
+      const r = await this.client.send(
+        new CopyObjectCommand({ Bucket: this.opts.bucket, Key: this.k(to), CopySource: source, ...(opts.contentType ? { ContentType: opts.contentType, MetadataDirective: 'REPLACE' } : {}) }),
+      );
+      const info = await this.head(to);
+      return info ?? { key: to, etag: unquote(r.CopyObjectResult?.ETag), size: 0, lastModified: r.CopyObjectResult?.LastModified ?? new Date() };
+    } catch (e) {
+      if (this.status(e) === 404 || (e as AwsError).name === 'NoSuchKey') return undefined;
+      return this.fail(e, `copy ${from} to ${to}`);
     }
   }
 
