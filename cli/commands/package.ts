@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { context } from '../context.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
 import { defaultKeyring } from './verify.js';
+import { ask } from '../prompt.js';
 
 interface Flags {
   destination?: string;
@@ -13,34 +14,6 @@ interface Flags {
   keyring: string;
   passphraseFile?: string;
   output: OutputFormat;
-}
-
-/** Reads a passphrase on the terminal without echoing it. */
-function askHidden(question: string): Promise<string> {
-  const stdin = process.stdin;
-  return new Promise((resolve, reject) => {
-    process.stderr.write(question);
-    let value = '';
-    const finish = (err?: Error) => {
-      stdin.off('data', onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      process.stderr.write('\n');
-      if (err) reject(err);
-      else resolve(value);
-    };
-    const onData = (chunk: string) => {
-      for (const c of chunk) {
-        if (c === '\r' || c === '\n' || c === '\u0004') return finish();
-        if (c === '\u0003') return finish(new Error('interrupted'));
-        value = c === '\u007f' || c === '\b' ? value.slice(0, -1) : value + c;
-      }
-    };
-    stdin.setRawMode(true);
-    stdin.setEncoding('utf8');
-    stdin.resume();
-    stdin.on('data', onData);
-  });
 }
 
 /**
@@ -60,7 +33,7 @@ function passphraseSource(file: string | undefined): ((keyName: string) => Promi
       return text.split('\n')[0].replace(/\r$/, '');
     };
   }
-  if (process.stdin.isTTY) return (keyName) => askHidden(`Password for key "${keyName}" >  `);
+  if (process.stdin.isTTY) return (keyName) => ask(`Password for key "${keyName}" >  `, true);
   return undefined;
 }
 

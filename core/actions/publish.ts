@@ -25,22 +25,23 @@ export interface PublishResult {
   prov: boolean;
 }
 
+/**
+ * What `publish` and `push` send: the archive (a folder is packaged first, reproducibly), its file name, and the
+ * `.prov` beside an archive when there is one.
+ */
+export function chartToUpload(ctx: ActionContext, path: string): { archive: Buffer; filename: string; prov?: Buffer } {
+  if (!existsSync(path)) throw new ChartroomError('CHART_NOT_FOUND', `no chart at ${path}`, { file: path });
+  if (statSync(path).isDirectory()) {
+    const packed = packChart(loadChartDir(path), { sourceDateEpoch: ctx.sourceDateEpoch });
+    return { archive: packed.archive, filename: `${packed.name}-${packed.version}.tgz` };
+  }
+  const provPath = `${path}.prov`;
+  return { archive: readFileSync(path), filename: basename(path), ...(existsSync(provPath) ? { prov: readFileSync(provPath) } : {}) };
+}
+
 /** Publishes a chart to Chartroom or any server with ChartMuseum's API, with its .prov when one lies beside it. */
 export async function publishChart(ctx: ActionContext, opts: PublishOptions): Promise<PublishResult> {
-  if (!existsSync(opts.chart)) throw new ChartroomError('CHART_NOT_FOUND', `no chart at ${opts.chart}`, { file: opts.chart });
-  let archive: Buffer;
-  let filename: string;
-  let prov: Buffer | undefined;
-  if (statSync(opts.chart).isDirectory()) {
-    const packed = packChart(loadChartDir(opts.chart), { sourceDateEpoch: ctx.sourceDateEpoch });
-    archive = packed.archive;
-    filename = `${packed.name}-${packed.version}.tgz`;
-  } else {
-    archive = readFileSync(opts.chart);
-    filename = basename(opts.chart);
-    const provPath = `${opts.chart}.prov`;
-    if (existsSync(provPath)) prov = readFileSync(provPath);
-  }
+  const { archive, filename, prov } = chartToUpload(ctx, opts.chart);
   const chart = loadChartArchive(archive, opts.chart);
   const { name, version } = chart.metadata;
   const r = await uploadChart(opts.repo, { name, version, archive, filename, prov, force: opts.force }, ctx);

@@ -1,9 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
-import { loadChartDir } from '../chart/loader.js';
-import { packChart } from '../chart/packager.js';
+import { chartToUpload } from './publish.js';
 import { parseOciTarget } from '../oci/reference.js';
 import { pushChartToRegistry, type OciPushResult } from '../uploads/oci.js';
 
@@ -22,18 +19,6 @@ export async function pushChart(ctx: ActionContext, opts: PushOptions): Promise<
     throw new ChartroomError('CHART_REF', `${opts.remote} is not an oci:// registry`, { hint: 'chart push CHART oci://HOST/PATH; for Chartroom or ChartMuseum registries use chart publish CHART --repo NAME|URL' });
   }
   const target = parseOciTarget(opts.remote);
-  if (!existsSync(opts.chart)) throw new ChartroomError('CHART_NOT_FOUND', `no chart at ${opts.chart}`, { file: opts.chart });
-  let archive: Buffer;
-  let filename: string;
-  let prov: Buffer | undefined;
-  if (statSync(opts.chart).isDirectory()) {
-    const packed = packChart(loadChartDir(opts.chart), { sourceDateEpoch: ctx.sourceDateEpoch });
-    archive = packed.archive;
-    filename = `${packed.name}-${packed.version}.tgz`;
-  } else {
-    archive = readFileSync(opts.chart);
-    filename = basename(opts.chart);
-    if (existsSync(`${opts.chart}.prov`)) prov = readFileSync(`${opts.chart}.prov`);
-  }
+  const { archive, filename, prov } = chartToUpload(ctx, opts.chart);
   return pushChartToRegistry(ctx, target, { archive, prov, filename }, { overwrite: true });
 }

@@ -19,6 +19,21 @@ function fault(e: unknown, what: string): never {
 }
 
 /**
+ * `mkdir -p` that holds up against a delete pruning the same folders at the same time (an ENOENT while the
+ * chain is being made): it tries again, a few times.
+ */
+async function ensureDir(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw e;
+    }
+  }
+}
+
+/**
  * Objects as files under one folder. Writes are atomic (temporary file, fsync, rename); create-only writes
  * use link(2), which fails if the name exists, so two writers cannot both create a key; if-match writes hold
  * a per-key lock file created with O_EXCL, so they are safe across processes on the same disk too.
@@ -53,14 +68,19 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
-    let fh;
+  /** The file of a key, opened for reading; undefined when there is none. */
+  private async open(key: string): Promise<fs.FileHandle | undefined> {
     try {
-      fh = await fs.open(this.path(key), 'r');
+      return await fs.open(this.path(key), 'r');
     } catch (e) {
       if (missing(e)) return undefined;
       return fault(e, `open ${key}`);
     }
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const fh = await this.open(key);
+    if (!fh) return undefined;
     try {
       const st = await fh.stat();
       const body = await fh.readFile();
@@ -151,7 +171,7 @@ export class LocalObjectStore implements ObjectStore {
     const target = this.path(key);
     let tmp: string | undefined;
     try {
-      await fs.mkdir(dirname(target), { recursive: true });
+      await ensureDir(dirname(target));
       tmp = await this.writeTemp(body);
       return await this.place(tmp, key, opts);
     } catch (e) {
@@ -172,7 +192,7 @@ export class LocalObjectStore implements ObjectStore {
           return await move();
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw e;
-          await fs.mkdir(dirname(target), { recursive: true });
+          await ensureDir(dirname(target));
         }
       }
     };
@@ -204,7 +224,7 @@ export class LocalObjectStore implements ObjectStore {
   async putStream(key: string, body: AsyncIterable<Buffer>, opts: PutStreamOptions = {}): Promise<ObjectInfo> {
     const target = this.path(key);
     try {
-      await fs.mkdir(dirname(target), { recursive: true });
+      await ensureDir(dirname(target));
     } catch (e) {
       return fault(e, `write ${key}`);
     }
@@ -220,13 +240,8 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async getStream(key: string, range?: ByteRange): Promise<ObjectStream | undefined> {
-    let fh;
-    try {
-      fh = await fs.open(this.path(key), 'r');
-    } catch (e) {
-      if (missing(e)) return undefined;
-      return fault(e, `open ${key}`);
-    }
+    const fh = await this.open(key);
+    if (!fh) return undefined;
     try {
       const st = await fh.stat();
       if (!st.isFile()) {
@@ -252,7 +267,7 @@ export class LocalObjectStore implements ObjectStore {
     const target = this.path(to);
     const tmp = this.tempPath();
     try {
-      await fs.mkdir(dirname(target), { recursive: true });
+      await ensureDir(dirname(target));
       try {
         await fs.copyFile(src, tmp, constants.COPYFILE_EXCL);
       } catch (e) {
