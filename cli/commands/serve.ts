@@ -37,7 +37,9 @@ export function register(program: Command): void {
         const { resolveServerConfig, startRegistry } = entry;
         const config = resolveServerConfig(flags);
         const running = await startRegistry(config);
-        process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n\n`);
+        const host = new URL(running.url).host;
+        const plain = running.url.startsWith('http:') ? ' --plain-http' : '';
+        process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n  helm pull oci://${host}/NAME --version VERSION${plain}   (the same charts over OCI)\n\n`);
         const stop = (signal: string) => {
           running.log.info({ signal }, 'shutting down');
           void running.close().then(() => process.exit(0));
