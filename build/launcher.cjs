@@ -34,8 +34,9 @@ function readCache(candidates) {
 function load(file) {
   const done = loaded.get(file);
   if (done) return done.exports;
-  // The build makes every bundle ASCII only, so latin1 reads it exactly, without decoding UTF-8.
-  const source = fs.readFileSync(file, 'latin1');
+  // The build makes the CLI's bundles ASCII only, so latin1 reads them exactly, without decoding UTF-8; the
+  // server's bundle may hold other characters and is read as UTF-8 (once per `chart serve`).
+  const source = fs.readFileSync(file, path.basename(file) === 'server.cjs' ? 'utf8' : 'latin1');
   const st = fs.statSync(file);
   const name = `${path.basename(file, '.cjs')}-${process.version}-${process.arch}-${st.size}.bin`;
   const user = path.join(userDir, `${Math.floor(st.mtimeMs)}-${name}`);

@@ -9,6 +9,8 @@ import { chartMuseumRouter } from './routes/chartmuseum-api.js';
 import { helmRepoRouter } from './routes/helm-repo.js';
 import { ociRouter } from './routes/oci.js';
 import { opsRouter } from './routes/ops.js';
+import { searchRouter } from './routes/search-api.js';
+import { uiRouter } from './routes/ui.js';
 import { UploadBudget } from './upload-budget.js';
 import { TokenIssuer } from './oci/tokens.js';
 
@@ -104,6 +106,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(ociRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget, uploads: deps.uploads ?? new UploadSessions(deps.registry.store), tokens: deps.tokens ?? new TokenIssuer({ store: deps.registry.store }), log: deps.log, metrics: deps.metrics }));
   app.use(opsRouter(deps.registry, deps.metrics, deps.isReady, deps.policy));
   app.use(chartMuseumRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget }));
+  app.use(searchRouter(deps.registry, deps.policy));
+  // Before the Helm protocol, whose /:repo/charts/:file would take /ui/charts/….
+  app.use(uiRouter(deps.registry, deps.policy));
   app.use(helmRepoRouter(deps.registry, deps.policy, deps.isReady));
   app.use((req, res) => sendError(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(deps.log, deps.metrics));

@@ -49,6 +49,13 @@ export class RepositoryIndex {
   private rendered: RenderedIndex | undefined;
   private versions = 0;
   private generation = 0;
+  /** Called with a chart's name after each change to its versions (the registry's search index listens). */
+  private readonly listeners: ((name: string) => void)[] = [];
+
+  /** Calls `fn(name)` after every set or remove that changes a chart's versions. */
+  onChange(fn: (name: string) => void): void {
+    this.listeners.push(fn);
+  }
 
   get chartCount(): number {
     return this.charts.size;
@@ -73,6 +80,7 @@ export class RepositoryIndex {
     this.fragments.delete(entry.name);
     this.rendered = undefined;
     this.generation++;
+    for (const fn of this.listeners) fn(entry.name);
   }
 
   remove(name: string, version: string): boolean {
@@ -92,6 +100,7 @@ export class RepositoryIndex {
     this.fragments.delete(name);
     this.rendered = undefined;
     this.generation++;
+    for (const fn of this.listeners) fn(name);
     return true;
   }
 

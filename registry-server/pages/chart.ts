@@ -1,0 +1,183 @@
+import Handlebars from 'handlebars';
+import type { ChartChange, ChartPageModel, PageMaintainer, TemplateSource } from '../ui/chart-page.js';
+import type { TocEntry } from '../ui/markdown.js';
+import type { ValuesRow } from '../ui/values-table.js';
+
+/** Bumped whenever the page's markup changes, so the pages' ETags change with it. */
+export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-1';
+
+export interface PageVersion {
+  version: string;
+  created: string;
+  appVersion?: string;
+  digest: string;
+  /** The version's page, relative to the page shown. */
+  href: string;
+  current: boolean;
+}
+
+export interface PageDependencyRow {
+  name: string;
+  version?: string;
+  repository?: string;
+  alias?: string;
+  condition?: string;
+  /** The dependency's page when the chart is in this repository of the registry. */
+  href?: string;
+}
+
+/** One chart version's page: plain text throughout (the template escapes it), except `readmeHtml`, which the model sanitized. */
+export interface ChartPageData {
+  /** Relative URLs from the page: the style sheet and the registry's front page. */
+  styleHref: string;
+  homeHref: string;
+  /** The named repository ('' for the root one). */
+  repo: string;
+  name: string;
+  version: string;
+  description?: string;
+  appVersion?: string;
+  kubeVersion?: string;
+  type?: string;
+  deprecated: boolean;
+  icon?: string;
+  home?: string;
+  sources: string[];
+  keywords: string[];
+  maintainers: PageMaintainer[];
+  dependencies: PageDependencyRow[];
+  annotations: { key: string; value: string }[];
+  changes: ChartChange[];
+  readmeHtml: string;
+  toc: TocEntry[];
+  readmeTruncated: boolean;
+  valuesYaml: string;
+  valuesYamlTruncated: boolean;
+  valuesTable: ValuesRow[];
+  valuesNotice?: string;
+  templates: TemplateSource[];
+  templatesTruncated: boolean;
+  digest: string;
+  created: string;
+  signed: boolean;
+  versions: PageVersion[];
+  install: { chart: string; helmRepoAdd: string; helmInstall: string; helmPull: string };
+}
+
+export interface ErrorPageData {
+  styleHref: string;
+  homeHref: string;
+  status: number;
+  title: string;
+  message: string;
+}
+
+const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><link rel="stylesheet" href="{{styleHref}}">`;
+
+/**
+ * The page, as Handlebars templates: ours, fixed, compiled once here. Every `{{...}}` escapes what it writes (chart
+ * data, request data); the one triple-stache is the README, which the model sanitized. No script anywhere: the
+ * "tabs" are sections reached by anchors, and code blocks are selected for copying with the keyboard or mouse.
+ */
+const CHART_SOURCE = `${HEAD}<title>{{name}} {{version}}{{#if repo}} ({{repo}}){{/if}} &middot; Chartroom registry</title></head>
+<body><a class="skip" href="#main">Skip to content</a>
+<header class="site"><a href="{{homeHref}}">Chartroom registry</a>{{#if repo}} / repository {{repo}}{{/if}}</header>
+<main id="main">
+<div class="chart-head">{{#if icon}}<img src="{{icon}}" alt="" width="64" height="64">{{/if}}<div><h1>{{name}} <span class="muted">{{version}}</span></h1>
+{{#if description}}<p class="description">{{description}}</p>{{/if}}</div></div>
+{{#if deprecated}}<p class="banner" role="alert"><strong>Deprecated:</strong> this chart is deprecated and no longer maintained.</p>{{/if}}
+<nav class="tabs" aria-label="Sections"><ul>
+<li><a href="#readme">README</a></li><li><a href="#install">Install</a></li><li><a href="#values">Values</a></li><li><a href="#templates">Templates</a></li><li><a href="#metadata">Metadata</a></li>{{#if changes.length}}<li><a href="#changes">Changes</a></li>{{/if}}<li><a href="#versions">Versions</a></li>
+</ul></nav>
+<section id="readme" aria-labelledby="readme-h"><h2 id="readme-h">README</h2>
+{{#if toc.length}}<nav class="toc" aria-label="Table of contents"><details open><summary>Contents</summary><ul>{{#each toc}}<li class="toc-{{level}}"><a href="#{{slug}}">{{text}}</a></li>{{/each}}</ul></details></nav>{{/if}}
+{{#if readmeHtml}}<div class="readme">{{{readmeHtml}}}</div>{{#if readmeTruncated}}<p class="muted">The README is longer than this page shows; only its beginning is rendered.</p>{{/if}}{{else}}<p class="muted">This chart has no README.</p>{{/if}}
+</section>
+<section id="install" class="install" aria-labelledby="install-h"><h2 id="install-h">Install</h2>
+<p>With Chartroom:</p><code tabindex="0">{{install.chart}}</code>
+<p>With helm, from the repository:</p><code tabindex="0">{{install.helmRepoAdd}}</code><code tabindex="0">{{install.helmInstall}}</code>
+<p>With helm, over OCI:</p><code tabindex="0">{{install.helmPull}}</code>
+</section>
+<section id="values" aria-labelledby="values-h"><h2 id="values-h">Values</h2>
+{{#if valuesNotice}}<p class="banner">{{valuesNotice}}</p>{{/if}}
+{{#if valuesTable.length}}<table><caption class="muted">Keys of values.yaml</caption><thead><tr><th scope="col">Key</th><th scope="col">Type</th><th scope="col">Default</th><th scope="col">Description</th></tr></thead><tbody>
+{{#each valuesTable}}<tr><td><code>{{path}}</code></td><td>{{type}}</td><td><code>{{default}}</code></td><td>{{description}}{{#if enum}} <span class="muted">(one of: {{#each enum}}{{#unless @first}}, {{/unless}}<code>{{this}}</code>{{/each}})</span>{{/if}}</td></tr>
+{{/each}}</tbody></table>{{/if}}
+{{#if valuesYaml}}<h3>Default values.yaml</h3>{{#if valuesYamlTruncated}}<p class="muted">Only the beginning of values.yaml is shown.</p>{{/if}}<pre tabindex="0" aria-label="values.yaml"><code>{{valuesYaml}}</code></pre>{{else}}<p class="muted">This chart has no values.yaml.</p>{{/if}}
+</section>
+<section id="templates" aria-labelledby="templates-h"><h2 id="templates-h">Templates</h2>
+{{#each templates}}<details><summary>{{path}}</summary><pre tabindex="0"><code>{{text}}</code></pre>{{#if truncated}}<p class="muted">Only the beginning of this template is shown.</p>{{/if}}</details>
+{{else}}<p class="muted">This chart has no templates.</p>{{/each}}{{#if templatesTruncated}}<p class="muted">The chart has more templates than this page lists.</p>{{/if}}
+</section>
+<section id="metadata" aria-labelledby="metadata-h"><h2 id="metadata-h">Metadata</h2>
+<dl class="meta">
+<dt>Version</dt><dd>{{version}}</dd>
+{{#if appVersion}}<dt>App version</dt><dd>{{appVersion}}</dd>{{/if}}
+{{#if type}}<dt>Type</dt><dd>{{type}}</dd>{{/if}}
+{{#if kubeVersion}}<dt>Kubernetes</dt><dd>{{kubeVersion}}</dd>{{/if}}
+<dt>Created</dt><dd><time datetime="{{created}}">{{created}}</time></dd>
+<dt>Digest</dt><dd><code>sha256:{{digest}}</code></dd>
+<dt>Provenance</dt><dd>{{#if signed}}<span class="signed">signed</span> (a provenance file is stored){{else}}none{{/if}}</dd>
+{{#if home}}<dt>Home</dt><dd><a href="{{home}}" rel="nofollow noopener noreferrer">{{home}}</a></dd>{{/if}}
+{{#if sources.length}}<dt>Sources</dt><dd><ul>{{#each sources}}<li><a href="{{this}}" rel="nofollow noopener noreferrer">{{this}}</a></li>{{/each}}</ul></dd>{{/if}}
+{{#if keywords.length}}<dt>Keywords</dt><dd>{{#each keywords}}{{#unless @first}}, {{/unless}}{{this}}{{/each}}</dd>{{/if}}
+{{#if maintainers.length}}<dt>Maintainers</dt><dd><ul class="maintainers">{{#each maintainers}}<li>{{#if url}}<a href="{{url}}" rel="nofollow noopener noreferrer">{{name}}</a>{{else}}{{name}}{{/if}}{{#if email}} &lt;{{email}}&gt;{{/if}}</li>{{/each}}</ul></dd>{{/if}}
+</dl>
+<h3>Dependencies</h3>
+{{#if dependencies.length}}<table class="dependencies"><thead><tr><th scope="col">Name</th><th scope="col">Version</th><th scope="col">Repository</th><th scope="col">Alias</th><th scope="col">Condition</th></tr></thead><tbody>
+{{#each dependencies}}<tr><td>{{#if href}}<a href="{{href}}">{{name}}</a>{{else}}{{name}}{{/if}}</td><td>{{version}}</td><td>{{repository}}</td><td>{{alias}}</td><td>{{condition}}</td></tr>
+{{/each}}</tbody></table>{{else}}<p class="muted">None.</p>{{/if}}
+<h3>Annotations</h3>
+{{#if annotations.length}}<table class="annotations"><thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead><tbody>
+{{#each annotations}}<tr><td><code>{{key}}</code></td><td>{{value}}</td></tr>
+{{/each}}</tbody></table>{{else}}<p class="muted">None.</p>{{/if}}
+</section>
+{{#if changes.length}}<section id="changes" aria-labelledby="changes-h"><h2 id="changes-h">Changes in {{version}}</h2><ul>
+{{#each changes}}<li>{{#if kind}}<strong>{{kind}}</strong>: {{/if}}{{description}}</li>
+{{/each}}</ul></section>{{/if}}
+<section id="versions" aria-labelledby="versions-h"><h2 id="versions-h">Versions</h2>
+<table class="versions"><thead><tr><th scope="col">Version</th><th scope="col">Created</th><th scope="col">App version</th><th scope="col">Digest</th></tr></thead><tbody>
+{{#each versions}}<tr{{#if current}} class="current" aria-current="page"{{/if}}><td><a href="{{href}}">{{version}}</a></td><td><time datetime="{{created}}">{{created}}</time></td><td>{{appVersion}}</td><td><code>sha256:{{digest}}</code></td></tr>
+{{/each}}</tbody></table>
+</section>
+</main>
+<footer class="site muted">Served by Chartroom.</footer>
+</body></html>
+`;
+
+const ERROR_SOURCE = `${HEAD}<title>{{title}} &middot; Chartroom registry</title></head>
+<body><header class="site"><a href="{{homeHref}}">Chartroom registry</a></header>
+<main id="main"><h1>{{title}}</h1><p>{{message}}</p><p><a href="{{homeHref}}">All charts</a></p></main>
+</body></html>
+`;
+
+const hb = Handlebars.create();
+const compile = <T>(source: string) => hb.compile<T>(source, { strict: false, knownHelpersOnly: true, knownHelpers: { if: true, each: true, unless: true } });
+const chartTemplate = compile<ChartPageData>(CHART_SOURCE);
+const errorTemplate = compile<ErrorPageData>(ERROR_SOURCE);
+
+/** A chart version's page. */
+export function chartPage(data: ChartPageData): string {
+  return chartTemplate(data);
+}
+
+/** An error page (404 and the like) for browsers. */
+export function errorPage(data: ErrorPageData): string {
+  return errorTemplate(data);
+}
+
+/** Turns a model's fields into the page's (the annotations as a list, for the template). */
+export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'styleHref' | 'homeHref' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'versions' | 'install'> {
+  const { dependencies: _deps, annotations, ...rest } = model;
+  void _deps;
+  return { ...rest, annotations: Object.entries(annotations).map(([key, value]) => ({ key, value })) };
+}
+
+// Handlebars compiles on first use: do it now, so a broken template stops start-up rather than a request.
+errorPage({ styleHref: '', homeHref: '', status: 404, title: '', message: '' });
+chartPage({
+  styleHref: '', homeHref: '', repo: '', name: '', version: '', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
+  readmeHtml: '', toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false,
+  digest: '', created: '', signed: false, versions: [], install: { chart: '', helmRepoAdd: '', helmInstall: '', helmPull: '' },
+});
