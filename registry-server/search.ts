@@ -1,6 +1,7 @@
 import type { IndexEntry } from '../core/repo/index-file.js';
 import { parseVersion } from '../core/versions.js';
 import type { RepositoryIndex } from './index-cache.js';
+import { safeIcon } from './ui/chart-page.js';
 
 /** The longest query text accepted, in characters. */
 export const MAX_QUERY_CHARS = 200;
@@ -10,10 +11,6 @@ export const MAX_QUERY_TERMS = 8;
 export const MAX_PER_PAGE = 100;
 /** Characters of description and maintainers kept in a chart's haystack, so that one chart cannot make every query slow. */
 const MAX_TEXT_CHARS = 4096;
-const MAX_ICON_URL = 2048;
-const MAX_DATA_ICON = 64 * 1024;
-/** Raster images only: an SVG can carry script. */
-const DATA_ICON_RE = /^data:image\/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 /** One chart in the search results: its latest version's fields. */
 export interface SearchResult {
@@ -82,19 +79,6 @@ export function latestOf(versions: readonly IndexEntry[]): IndexEntry | undefine
   return versions.find((e) => parseVersion(e.version)?.prerelease.length === 0) ?? versions[0];
 }
 
-/** An icon a browser may show: an https URL or a raster data: image; null for anything else. */
-export function safeIcon(icon: unknown): string | null {
-  if (typeof icon !== 'string') return null;
-  if (icon.startsWith('data:')) return icon.length <= MAX_DATA_ICON && DATA_ICON_RE.test(icon) ? icon : null;
-  if (icon.length > MAX_ICON_URL) return null;
-  try {
-    const u = new URL(icon);
-    return u.protocol === 'https:' && !u.username && !u.password ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
 function makeDoc(repo: string, entry: IndexEntry): Doc {
   const keywords = Array.isArray(entry.keywords) ? (entry.keywords as unknown[]).filter((k): k is string => typeof k === 'string') : [];
   const maintainers = Array.isArray(entry.maintainers) ? (entry.maintainers as unknown[]) : [];
@@ -117,7 +101,7 @@ function makeDoc(repo: string, entry: IndexEntry): Doc {
       description,
       latestVersion: entry.version,
       appVersion: str(entry.appVersion) ?? null,
-      icon: safeIcon(entry.icon),
+      icon: safeIcon(entry.icon) ?? null,
       deprecated: entry.deprecated === true,
       type: str(entry.type) || 'application',
       keywords,

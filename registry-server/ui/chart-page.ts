@@ -84,8 +84,10 @@ export const MAX_TEMPLATES = 500;
 const MAX_SCHEMA_BYTES = 1024 * 1024;
 const MAX_CHANGES = 500;
 const MAX_LIST = 200;
-/** Longest data: icon kept (Artifact Hub asks for icons of a few KiB). */
-const MAX_ICON_CHARS = 256 * 1024;
+/** Longest data: icon kept (Artifact Hub asks for icons of a few KiB; search results carry them too). */
+const MAX_ICON_CHARS = 64 * 1024;
+/** Longest icon URL kept. */
+const MAX_ICON_URL = 2048;
 const SAFE_DATA_ICON = /^data:image\/(?:png|gif|jpeg|webp)(?:;[a-z0-9=._+-]*)*,[A-Za-z0-9+/=%._~-]*$/i;
 
 /** The default file URL: relative to the chart version's page. */
@@ -107,13 +109,19 @@ export function httpUrl(v: unknown): string | undefined {
   }
 }
 
-/** A chart icon a page may show: an https URL, or a data URL of a raster image; anything else is dropped. */
+/**
+ * A chart icon a page or a search result may show: an https URL (without credentials), or a data URL of a
+ * raster image; anything else (SVG can carry script) is dropped.
+ */
 export function safeIcon(v: unknown): string | undefined {
   if (typeof v !== 'string' || v.length > MAX_ICON_CHARS) return undefined;
   const s = v.trim();
   if (/^data:/i.test(s)) return SAFE_DATA_ICON.test(s) ? s : undefined;
+  if (s.length > MAX_ICON_URL) return undefined;
   const u = httpUrl(s);
-  return u?.startsWith('https:') ? u : undefined;
+  if (!u?.startsWith('https:')) return undefined;
+  const parsed = new URL(u);
+  return parsed.username || parsed.password ? undefined : u;
 }
 
 /**
