@@ -26,7 +26,7 @@ const SOURCE = `<!doctype html><html><head><meta charset="utf-8"><title>Chartroo
 <body><h1>Chartroom registry</h1>
 <p>Add it to helm: <code>helm repo add chartroom {{url}}</code> &middot; <a href="index.yaml">index.yaml</a> &middot; <a href="api/charts">API</a> &middot; <a href="info">info</a></p>
 {{#if root}}<table><tr><th>chart</th><th>versions</th><th>app version</th><th>description</th></tr>
-{{#each rows}}<tr><td>{{name}}</td><td>{{#each versions}}{{#unless @first}} {{/unless}}<a href="charts/{{file}}">{{version}}</a>{{/each}}</td><td>{{appVersion}}</td><td>{{description}}</td></tr>
+{{#each rows}}<tr><td><a href="ui/charts/{{name}}">{{name}}</a></td><td>{{#each versions}}{{#unless @first}} {{/unless}}<a href="charts/{{file}}">{{version}}</a>{{/each}}</td><td>{{appVersion}}</td><td>{{description}}</td></tr>
 {{else}}<tr><td colspan="4">No charts yet. Publish one: <code>curl --data-binary @chart.tgz {{@root.url}}/api/charts</code></td></tr>
 {{/each}}</table>{{/if}}{{#if repositories.length}}<p>{{#if root}}Other repositories{{else}}Repositories{{/if}}: {{#each repositories}}{{#unless @first}}, {{/unless}}<a href="{{this}}/index.yaml">{{this}}</a>{{/each}}</p>{{/if}}</body></html>`;
 

@@ -227,6 +227,7 @@ describe('operations', () => {
     expect((await publish(c.data)).status).toBe(201);
     const page = await (await http('/')).text();
     expect(page).toContain('<a href="charts/htmlish-1.0.0.tgz">1.0.0</a>');
+    expect(page).toContain('<a href="ui/charts/htmlish">htmlish</a>');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('<script>alert');
     expect(page).toContain(`helm repo add chartroom ${reg.url}`);
