@@ -1,5 +1,5 @@
 import { ChartroomError } from '../errors.js';
-import type { RegistryCredential } from './credentials.js';
+import type { RegistryCredential } from './login-store.js';
 import type { HttpResponse, RegistryTransport } from './transport.js';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ChartroomError, type ErrorCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { basicHeader, fetchToken, mergeScopes, pickChallenge, repositoryScope, TokenDenied, type AccessToken, type Challenge } from './auth.js';
-import { RegistryCredentialStore, type FoundCredential, type RegistryCredential } from './credentials.js';
+import { RegistryCredentialStore, type FoundCredential, type RegistryCredential } from './login-store.js';
 import { DIGEST_RE, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_INDEX, MEDIA_TYPE_MANIFEST, type Descriptor, type ImageManifest } from './format.js';
 import { RegistryTransport, type HttpMethod, type HttpResponse, type TransportSettings } from './transport.js';
 

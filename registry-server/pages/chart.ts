@@ -1,7 +1,5 @@
 import Handlebars from 'handlebars';
-import type { ChartChange, ChartPageModel, PageMaintainer, TemplateSource } from '../ui/chart-page.js';
-import type { TocEntry } from '../ui/markdown.js';
-import type { ValuesRow } from '../ui/values-table.js';
+import type { ChartPageModel } from '../ui/chart-page.js';
 
 /** Bumped whenever the page's markup changes, so the pages' ETags change with it. */
 export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-1';
@@ -26,37 +24,19 @@ export interface PageDependencyRow {
   href?: string;
 }
 
-/** One chart version's page: plain text throughout (the template escapes it), except `readmeHtml`, which the model sanitized. */
-export interface ChartPageData {
+/**
+ * One chart version's page: the model's fields (plain text throughout, the template escapes them, except
+ * `readmeHtml`, which the model sanitized), with dependencies linked, annotations as rows, and what the route
+ * adds (links, versions, digest, install commands).
+ */
+export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'annotations'> {
   /** Relative URLs from the page: the style sheet and the registry's front page. */
   styleHref: string;
   homeHref: string;
   /** The named repository ('' for the root one). */
   repo: string;
-  name: string;
-  version: string;
-  description?: string;
-  appVersion?: string;
-  kubeVersion?: string;
-  type?: string;
-  deprecated: boolean;
-  icon?: string;
-  home?: string;
-  sources: string[];
-  keywords: string[];
-  maintainers: PageMaintainer[];
   dependencies: PageDependencyRow[];
   annotations: { key: string; value: string }[];
-  changes: ChartChange[];
-  readmeHtml: string;
-  toc: TocEntry[];
-  readmeTruncated: boolean;
-  valuesYaml: string;
-  valuesYamlTruncated: boolean;
-  valuesTable: ValuesRow[];
-  valuesNotice?: string;
-  templates: TemplateSource[];
-  templatesTruncated: boolean;
   digest: string;
   created: string;
   signed: boolean;

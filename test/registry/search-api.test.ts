@@ -7,6 +7,7 @@ import { ChartSearch } from '../../registry-server/search.js';
 import { packagedChart } from '../support/packaged.js';
 import { basic, startTestRegistry } from '../support/registry.js';
 import { tempDir } from '../support/tmp.js';
+import type { SearchResult } from '../../registry-server/search.js';
 
 const tmp = tempDir();
 let reg: RunningRegistry & { logs: string[] };
@@ -14,20 +15,8 @@ const ADMIN = basic('admin', 'admin-pass');
 const ALICE = basic('alice', 'alice-pass');
 const XSS = '<script>alert("x")</script> & </script><img src=x onerror=alert(1)>';
 
-interface Result {
-  repo: string;
-  name: string;
-  description: string | null;
-  latestVersion: string;
-  appVersion: string | null;
-  icon: string | null;
-  deprecated: boolean;
-  type: string;
-  keywords: string[];
-  updated: string | null;
-}
 interface Page {
-  results: Result[];
+  results: SearchResult[];
   total: number;
   page: number;
   perPage: number;

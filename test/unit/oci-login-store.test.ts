@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentialOfEntry, hostOfKey, RegistryCredentialStore } from '../../core/oci/credentials.js';
+import { credentialOfEntry, hostOfKey, RegistryCredentialStore } from '../../core/oci/login-store.js';
 import { ChartroomError } from '../../core/errors.js';
 import { tempDir } from '../support/tmp.js';
 
