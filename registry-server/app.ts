@@ -11,6 +11,12 @@ import { ociRouter } from './routes/oci.js';
 import { opsRouter } from './routes/ops.js';
 import { searchRouter } from './routes/search-api.js';
 import { uiRouter } from './routes/ui.js';
+import { compareRouter } from './routes/ui-compare.js';
+import { filesRouter } from './routes/ui-files.js';
+import { homeRouter } from './routes/ui-home.js';
+import { sessionRouter } from './routes/ui-session.js';
+import { uiContext } from './ui/context.js';
+import { UiSessions } from './ui/session.js';
 import { UploadBudget } from './upload-budget.js';
 import { TokenIssuer } from './oci/tokens.js';
 
@@ -27,6 +33,8 @@ export interface AppDeps {
   uploads?: UploadSessions;
   /** The OCI API's bearer tokens (default: signed with a key kept in the registry's store). */
   tokens?: TokenIssuer;
+  /** The web UI's login sessions (default: signed with a key kept in the registry's store). */
+  sessions?: UiSessions;
 }
 
 const DEFAULT_UPLOAD_BUDGET = 128 * 1024 * 1024;
@@ -103,12 +111,18 @@ export function createApp(deps: AppDeps): Express {
   const budget = new UploadBudget(deps.uploadBudgetBytes ?? Math.max(DEFAULT_UPLOAD_BUDGET, deps.maxUploadBytes));
   budget.register(deps.metrics.registry);
 
+  const ui = uiContext(deps.registry, deps.policy, { sessions: deps.sessions ?? new UiSessions() });
   app.use(ociRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget, uploads: deps.uploads ?? new UploadSessions(deps.registry.store), tokens: deps.tokens ?? new TokenIssuer({ store: deps.registry.store }), log: deps.log, metrics: deps.metrics }));
   app.use(opsRouter(deps.registry, deps.metrics, deps.isReady, deps.policy));
   app.use(chartMuseumRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget }));
   app.use(searchRouter(deps.registry, deps.policy));
-  // Before the Helm protocol, whose /:repo/charts/:file would take /ui/charts/….
-  app.use(uiRouter(deps.registry, deps.policy));
+  // The web UI. Before the Helm protocol, whose /:repo/charts/:file would take /ui/charts/…; the compare,
+  // files and session routes before the chart pages, whose /ui/charts/:name/:version would take compare.
+  app.use(homeRouter(ui));
+  app.use(sessionRouter(ui));
+  app.use(compareRouter(ui));
+  app.use(filesRouter(ui));
+  app.use(uiRouter(ui));
   app.use(helmRepoRouter(deps.registry, deps.policy, deps.isReady));
   app.use((req, res) => sendError(res, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(deps.log, deps.metrics));

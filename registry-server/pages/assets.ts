@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import { COMPARE_CSS } from './compare.js';
+import { HOME_CSS } from './home.js';
+import { SESSION_CSS } from './session.js';
 
 /**
  * The chart pages' one style sheet, served by the registry at /ui/assets/style.css (no CDN, no inline styles,
  * so the pages' Content-Security-Policy can say `style-src 'self'`). A TS module rather than a file, so the
  * bundle carries it. Light and dark themes follow `prefers-color-scheme`.
  */
-export const STYLE_CSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--code:#f6f8fa;--link:#0550ae;--warn-bg:#fff8c5;--warn-line:#d4a72c;--ok:#1a7f37;--focus:#0969da}
+const BASE_CSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--code:#f6f8fa;--link:#0550ae;--warn-bg:#fff8c5;--warn-line:#d4a72c;--ok:#1a7f37;--focus:#0969da}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--code:#161b22;--link:#4493f8;--warn-bg:#3b2e00;--warn-line:#9e6a03;--ok:#3fb950;--focus:#4493f8}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
@@ -40,7 +43,26 @@ dl.meta dd{margin:0;overflow-wrap:anywhere}
 .signed{color:var(--ok);font-weight:600}
 .readme img{max-width:100%}
 .current{font-weight:700}
+header.site{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
+header.site .brand{font-weight:600;text-decoration:none}
+form.inline{display:inline}
+button{font:inherit;padding:.25rem .7rem;border:1px solid var(--line);border-radius:6px;background:var(--code);color:var(--fg);cursor:pointer}
+button:focus-visible,input:focus-visible,select:focus-visible{outline:2px solid var(--focus);outline-offset:2px}
+input,select{font:inherit;padding:.3rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+.cmd{display:flex;gap:.5rem;align-items:flex-start;margin:.3rem 0}
+.cmd code{flex:1}
+.copy[data-copied]{color:var(--ok)}
+.danger{color:#cf222e}
+form.compare{margin:1rem 0;display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.crumbs{margin:0}
+[role=tabpanel][hidden]{display:none}
+nav.tabs a[aria-selected=true]{font-weight:700;border-bottom:2px solid var(--focus)}
 `;
+
+/**
+ * The whole style sheet: the frame and chart pages' rules, then each page's own.
+ */
+export const STYLE_CSS = BASE_CSS + HOME_CSS + COMPARE_CSS + SESSION_CSS;
 
 /** The style sheet's ETag: it changes only with the code. */
 export const STYLE_ETAG = `"css-${createHash('sha256').update(STYLE_CSS).digest('hex').slice(0, 16)}"`;

@@ -1,8 +1,8 @@
-import Handlebars from 'handlebars';
 import type { ChartPageModel } from '../ui/chart-page.js';
+import { compilePage, type PageChrome } from './layout.js';
 
 /** Bumped whenever the page's markup changes, so the pages' ETags change with it. */
-export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-1';
+export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-2';
 
 export interface PageVersion {
   version: string;
@@ -12,6 +12,8 @@ export interface PageVersion {
   /** The version's page, relative to the page shown. */
   href: string;
   current: boolean;
+  /** Preselected as the older side of the compare form (the version before the current one). */
+  compareFrom?: boolean;
 }
 
 export interface PageDependencyRow {
@@ -30,9 +32,7 @@ export interface PageDependencyRow {
  * adds (links, versions, digest, install commands).
  */
 export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'annotations'> {
-  /** Relative URLs from the page: the style sheet and the registry's front page. */
-  styleHref: string;
-  homeHref: string;
+  chrome: PageChrome;
   /** The named repository ('' for the root one). */
   repo: string;
   dependencies: PageDependencyRow[];
@@ -42,28 +42,20 @@ export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'an
   signed: boolean;
   versions: PageVersion[];
   install: { chart: string; helmRepoAdd: string; helmInstall: string; helmPull: string };
+  /** The compare form's target (when the chart has two versions or more); it preselects `compareFrom` and the current version. */
+  compareHref?: string;
+  /** The delete confirmation page, for a signed-in user who may write the repository. */
+  deleteHref?: string;
 }
-
-export interface ErrorPageData {
-  styleHref: string;
-  homeHref: string;
-  status: number;
-  title: string;
-  message: string;
-}
-
-const HEAD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><link rel="stylesheet" href="{{styleHref}}">`;
 
 /**
  * The page, as Handlebars templates: ours, fixed, compiled once here. Every `{{...}}` escapes what it writes (chart
  * data, request data); the one triple-stache is the README, which the model sanitized. No script anywhere: the
- * "tabs" are sections reached by anchors, and code blocks are selected for copying with the keyboard or mouse.
+ * "tabs" are sections reached by anchors (the script shows one at a time), and copy buttons are hidden until the
+ * script reveals them.
  */
-const CHART_SOURCE = `${HEAD}<title>{{name}} {{version}}{{#if repo}} ({{repo}}){{/if}} &middot; Chartroom registry</title></head>
-<body><a class="skip" href="#main">Skip to content</a>
-<header class="site"><a href="{{homeHref}}">Chartroom registry</a>{{#if repo}} / repository {{repo}}{{/if}}</header>
-<main id="main">
+const CHART_SOURCE = `{{> head}}<main id="main">
+{{#if repo}}<p class="muted crumbs">Repository <strong>{{repo}}</strong></p>{{/if}}
 <div class="chart-head">{{#if icon}}<img src="{{icon}}" alt="" width="64" height="64">{{/if}}<div><h1>{{name}} <span class="muted">{{version}}</span></h1>
 {{#if description}}<p class="description">{{description}}</p>{{/if}}</div></div>
 {{#if deprecated}}<p class="banner" role="alert"><strong>Deprecated:</strong> this chart is deprecated and no longer maintained.</p>{{/if}}
@@ -75,9 +67,10 @@ const CHART_SOURCE = `${HEAD}<title>{{name}} {{version}}{{#if repo}} ({{repo}}){
 {{#if readmeHtml}}<div class="readme">{{{readmeHtml}}}</div>{{#if readmeTruncated}}<p class="muted">The README is longer than this page shows; only its beginning is rendered.</p>{{/if}}{{else}}<p class="muted">This chart has no README.</p>{{/if}}
 </section>
 <section id="install" class="install" aria-labelledby="install-h"><h2 id="install-h">Install</h2>
-<p>With Chartroom:</p><code tabindex="0">{{install.chart}}</code>
-<p>With helm, from the repository:</p><code tabindex="0">{{install.helmRepoAdd}}</code><code tabindex="0">{{install.helmInstall}}</code>
-<p>With helm, over OCI:</p><code tabindex="0">{{install.helmPull}}</code>
+<p>With Chartroom:</p><div class="cmd"><code id="cmd-chart" tabindex="0">{{install.chart}}</code><button type="button" class="copy" data-copy="cmd-chart" hidden>Copy</button></div>
+<p>With helm, from the repository:</p><div class="cmd"><code id="cmd-repo-add" tabindex="0">{{install.helmRepoAdd}}</code><button type="button" class="copy" data-copy="cmd-repo-add" hidden>Copy</button></div>
+<div class="cmd"><code id="cmd-helm-install" tabindex="0">{{install.helmInstall}}</code><button type="button" class="copy" data-copy="cmd-helm-install" hidden>Copy</button></div>
+<p>With helm, over OCI:</p><div class="cmd"><code id="cmd-oci" tabindex="0">{{install.helmPull}}</code><button type="button" class="copy" data-copy="cmd-oci" hidden>Copy</button></div>
 </section>
 <section id="values" aria-labelledby="values-h"><h2 id="values-h">Values</h2>
 {{#if valuesNotice}}<p class="banner">{{valuesNotice}}</p>{{/if}}
@@ -120,44 +113,30 @@ const CHART_SOURCE = `${HEAD}<title>{{name}} {{version}}{{#if repo}} ({{repo}}){
 <table class="versions"><thead><tr><th scope="col">Version</th><th scope="col">Created</th><th scope="col">App version</th><th scope="col">Digest</th></tr></thead><tbody>
 {{#each versions}}<tr{{#if current}} class="current" aria-current="page"{{/if}}><td><a href="{{href}}">{{version}}</a></td><td><time datetime="{{created}}">{{created}}</time></td><td>{{appVersion}}</td><td><code>sha256:{{digest}}</code></td></tr>
 {{/each}}</tbody></table>
+{{#if compareHref}}<form class="compare" method="get" action="{{compareHref}}"><label>Compare <select name="from">{{#each versions}}<option{{#if compareFrom}} selected{{/if}}>{{version}}</option>{{/each}}</select></label>
+<label>with <select name="to">{{#each versions}}<option{{#if current}} selected{{/if}}>{{version}}</option>{{/each}}</select></label> <button type="submit">Compare</button></form>{{/if}}
+{{#if deleteHref}}<p><a class="danger" href="{{deleteHref}}">Delete version {{version}}&hellip;</a></p>{{/if}}
 </section>
 </main>
-<footer class="site muted">Served by Chartroom.</footer>
-</body></html>
-`;
+{{> foot}}`;
 
-const ERROR_SOURCE = `${HEAD}<title>{{title}} &middot; Chartroom registry</title></head>
-<body><header class="site"><a href="{{homeHref}}">Chartroom registry</a></header>
-<main id="main"><h1>{{title}}</h1><p>{{message}}</p><p><a href="{{homeHref}}">All charts</a></p></main>
-</body></html>
-`;
-
-const hb = Handlebars.create();
-const compile = <T>(source: string) => hb.compile<T>(source, { strict: false, knownHelpersOnly: true, knownHelpers: { if: true, each: true, unless: true } });
-const chartTemplate = compile<ChartPageData>(CHART_SOURCE);
-const errorTemplate = compile<ErrorPageData>(ERROR_SOURCE);
+const chartTemplate = compilePage<ChartPageData>(CHART_SOURCE);
 
 /** A chart version's page. */
 export function chartPage(data: ChartPageData): string {
   return chartTemplate(data);
 }
 
-/** An error page (404 and the like) for browsers. */
-export function errorPage(data: ErrorPageData): string {
-  return errorTemplate(data);
-}
-
 /** Turns a model's fields into the page's (the annotations as a list, for the template). */
-export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'styleHref' | 'homeHref' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'versions' | 'install'> {
+export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'versions' | 'install' | 'compareHref' | 'deleteHref'> {
   const { dependencies: _deps, annotations, ...rest } = model;
   void _deps;
   return { ...rest, annotations: Object.entries(annotations).map(([key, value]) => ({ key, value })) };
 }
 
 // Handlebars compiles on first use: do it now, so a broken template stops start-up rather than a request.
-errorPage({ styleHref: '', homeHref: '', status: 404, title: '', message: '' });
 chartPage({
-  styleHref: '', homeHref: '', repo: '', name: '', version: '', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
+  chrome: { title: '', homeHref: '', styleHref: '', scriptHref: '' }, repo: '', name: '', version: '', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
   readmeHtml: '', toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false,
   digest: '', created: '', signed: false, versions: [], install: { chart: '', helmRepoAdd: '', helmInstall: '', helmPull: '' },
 });

@@ -1,164 +1,88 @@
 import { createHash } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import semver from 'semver';
 import { ChartroomError } from '../../core/errors.js';
 import type { IndexEntry } from '../../core/repo/index-file.js';
-import { authorize, clientStatus, type AccessPolicy } from '../http.js';
-import { CHART_NAME_RE, MAX_CHART_NAME, checkRepo, type ChartRegistry } from '../registry.js';
+import { clientStatus, may } from '../http.js';
+import { CHART_NAME_RE, MAX_CHART_NAME, checkRepo } from '../registry.js';
+import { APP_JS, APP_JS_ETAG } from '../pages/app-js.js';
 import { STYLE_CSS, STYLE_ETAG } from '../pages/assets.js';
-import { CHART_PAGE_TEMPLATE_VERSION, chartPage, errorPage, pageFieldsOf, type PageDependencyRow } from '../pages/chart.js';
-import { chartPageModel, type ChartPageModel } from '../ui/chart-page.js';
+import { CHART_PAGE_TEMPLATE_VERSION, chartPage, pageFieldsOf, type PageDependencyRow } from '../pages/chart.js';
+import { chromeFor, latestOf, sendErrorPage, sendHtml, seg, uiCaller, UI_CSP, type UiCaller, type UiContext } from '../ui/context.js';
+import { ModelGone } from '../ui/model-cache.js';
 import { validHost } from './ops.js';
 
-/**
- * The pages' own policy, stricter than the registry's default: no script at all, styles only from the
- * registry's style sheet, images from the registry, https and data: (chart icons and README images).
- */
-export const UI_CSP = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-export interface ModelCacheLimits {
-  entries: number;
-  /** Bytes of strings held (two per UTF-16 code unit, an estimate). */
-  bytes: number;
-}
-
-export const DEFAULT_MODEL_CACHE: ModelCacheLimits = { entries: 200, bytes: 64 * 1024 * 1024 };
-
-interface CachedModel {
-  model: ChartPageModel;
-  signed: boolean;
-  size: number;
-}
-
-/** An estimate of the memory a model's strings take. */
-function modelSize(m: ChartPageModel): number {
-  let chars = m.readmeHtml.length + m.valuesYaml.length + JSON.stringify(m.valuesTable).length + JSON.stringify(m.toc).length;
-  for (const t of m.templates) chars += t.path.length + t.text.length;
-  chars += JSON.stringify({ ...m, readmeHtml: '', valuesYaml: '', valuesTable: [], toc: [], templates: [] }).length;
-  return chars * 2;
-}
-
-/** A least-recently-used cache of page models, bounded by entries and by size; computations in flight are shared. */
-export class ModelCache {
-  private readonly entries = new Map<string, CachedModel>();
-  private readonly inflight = new Map<string, Promise<CachedModel>>();
-  private bytes = 0;
-  constructor(private readonly limits: ModelCacheLimits = DEFAULT_MODEL_CACHE) {}
-
-  get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
-  }
-
-  async get(key: string, compute: () => Promise<{ model: ChartPageModel; signed: boolean }>): Promise<CachedModel> {
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    let p = this.inflight.get(key);
-    if (!p) {
-      p = compute()
-        .then((c) => {
-          const entry = { ...c, size: modelSize(c.model) };
-          this.put(key, entry);
-          return entry;
-        })
-        .finally(() => this.inflight.delete(key));
-      this.inflight.set(key, p);
-    }
-    return p;
-  }
-
-  private put(key: string, entry: CachedModel): void {
-    // A model larger than the whole budget is served, never kept.
-    if (entry.size > this.limits.bytes || this.limits.entries <= 0) return;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.size;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, entry);
-    this.bytes += entry.size;
-    for (const [k, e] of this.entries) {
-      if (this.entries.size <= this.limits.entries && this.bytes <= this.limits.bytes) break;
-      this.entries.delete(k);
-      this.bytes -= e.size;
-    }
-  }
-}
-
-class PageNotFound extends Error {}
-
 const VERSION_RE = /^[0-9A-Za-z.+-]{1,256}$/;
-const seg = (s: string) => encodeURIComponent(s);
 
-/** The newest stable version (the newest of all when every version is a pre-release). */
-function latestOf(versions: IndexEntry[]): IndexEntry | undefined {
-  return versions.find((v) => semver.prerelease(v.version) === null) ?? versions[0];
+/**
+ * Where a chart page's route parameters point: the repository ('' the root one), checked; the chart's versions
+ * (newest first); the caller. Answers itself (404 page, login redirect, 403) and returns false when there is no
+ * such chart or the caller may not read it. Shared by every page about one chart.
+ */
+export async function resolveChart(ctx: UiContext, req: Request, res: Response): Promise<{ repo: string; name: string; caller: UiCaller; versions: IndexEntry[] } | false> {
+  const repo = req.params.repo === undefined ? '' : String(req.params.repo);
+  const name = String(req.params.name);
+  try {
+    checkRepo(repo);
+  } catch {
+    // Checked before credentials only for its shape: a reserved or malformed name cannot exist.
+    return sendErrorPage(req, res, 404, 'No such repository.'), false;
+  }
+  const caller = await uiCaller(ctx, req, res, repo, 'read');
+  if (caller === false) return false;
+  if (!ctx.registry.hasRepository(repo)) return sendErrorPage(req, res, 404, `No repository named ${repo}.`, caller), false;
+  if (name.length > MAX_CHART_NAME || !CHART_NAME_RE.test(name)) return sendErrorPage(req, res, 404, 'No such chart.', caller), false;
+  const versions = ctx.registry.readIndex(repo).versionsOf(name);
+  if (versions.length === 0) return sendErrorPage(req, res, 404, `No chart named ${name}${repo ? ` in repository ${repo}` : ''}.`, caller), false;
+  return { repo, name, caller, versions };
 }
 
-/** The base URL --chart-url configured, as the registry writes it into chart URLs; undefined without one. */
-function configuredUrl(registry: ChartRegistry): string | undefined {
-  const probe = registry.chartUrl('', 'x');
-  return /^https?:\/\//.test(probe) ? probe.slice(0, -'/charts/x'.length) : undefined;
+/** A version named in a URL, if the chart has it. */
+export function versionIn(versions: IndexEntry[], wanted: string): IndexEntry | undefined {
+  return VERSION_RE.test(wanted) ? versions.find((v) => v.version === wanted) : undefined;
+}
+
+/** Wraps a page's handler: a version deleted meanwhile is a 404 page, a client error a 4xx page, anything else the error handler's. */
+export function pageHandler(fn: (req: Request, res: Response) => Promise<void>) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    fn(req, res).catch((e: unknown) => {
+      if (res.headersSent) return next(e);
+      if (e instanceof ModelGone) return sendErrorPage(req, res, 404, 'This version is no longer stored.');
+      const status = e instanceof ChartroomError ? clientStatus(e.code) : undefined;
+      if (e instanceof ChartroomError && status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429) {
+        return sendErrorPage(req, res, status === 404 ? 404 : 422, status === 404 ? 'Not found.' : 'This chart version cannot be shown.');
+      }
+      next(e);
+    });
+  };
 }
 
 /**
  * The web UI's chart pages: `/ui/charts/NAME[/VERSION]` for the root repository and `/ui/r/REPO/charts/NAME[/VERSION]`
- * for a named one (a chart page without a version redirects to the newest stable version's), and the style sheet
- * at `/ui/assets/style.css`. Reads obey the read rule of `policy`, like the repository's index and archives; an
+ * for a named one (a chart page without a version redirects to the newest stable version's), and the UI's assets
+ * at `/ui/assets/`. Reads obey the read rule of the access policy, like the repository's index and archives; an
  * unknown repository, chart or version is a 404 page (and never makes a repository).
  */
-export function uiRouter(registry: ChartRegistry, policy: AccessPolicy, opts: { cache?: ModelCacheLimits } = {}): Router {
+export function uiRouter(ctx: UiContext): Router {
   const r = Router();
-  const cache = new ModelCache(opts.cache);
-  const baseUrl = configuredUrl(registry);
+  const { registry, policy } = ctx;
 
-  const sendHtml = (res: Response, status: number, html: string) => {
-    res.setHeader('Content-Security-Policy', UI_CSP);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(status).type('html').send(html);
-  };
-
-  /** Relative URLs from a page `depth` segments below the site's root (so a reverse proxy's path prefix is kept). */
-  const hrefs = (req: Request) => {
-    const depth = Math.max(0, req.path.split('/').length - 2);
-    const toRoot = depth === 0 ? './' : '../'.repeat(depth);
-    return { styleHref: `${toRoot}ui/assets/style.css`, homeHref: toRoot };
-  };
-
-  const notFound = (req: Request, res: Response, message: string, status = 404) => {
-    res.setHeader('Cache-Control', 'no-store');
-    sendHtml(res, status, errorPage({ ...hrefs(req), status, title: status === 404 ? 'Not found' : `Error ${status}`, message }));
-  };
-
-  r.get('/ui/assets/style.css', (req, res) => {
-    // The style sheet holds no data: it is served to anyone, so a page behind a login prompt is still styled.
-    res.setHeader('ETag', STYLE_ETAG);
+  // The assets hold no data: they are served to anyone, so the login form is still styled.
+  const asset = (body: string, etag: string, type: string) => (req: Request, res: Response) => {
+    res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=3600');
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (req.headers['if-none-match'] === STYLE_ETAG) return void res.status(304).end();
-    res.type('text/css').send(STYLE_CSS);
-  });
+    if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+    res.type(type).send(body);
+  };
+  r.get('/ui/assets/style.css', asset(STYLE_CSS, STYLE_ETAG, 'text/css'));
+  r.get('/ui/assets/app.js', asset(APP_JS, APP_JS_ETAG, 'text/javascript'));
 
   const page = async (req: Request, res: Response): Promise<void> => {
     res.locals.route = req.params.repo === undefined ? '/ui/charts/:name/:version' : '/ui/r/:repo/charts/:name/:version';
-    const repo = req.params.repo === undefined ? '' : String(req.params.repo);
-    const name = String(req.params.name);
+    const found = await resolveChart(ctx, req, res);
+    if (!found) return;
+    const { repo, name, caller, versions } = found;
     const wanted = req.params.version === undefined ? undefined : String(req.params.version);
-    try {
-      checkRepo(repo);
-    } catch {
-      // Checked before credentials only for its shape: a reserved or malformed name cannot exist.
-      return notFound(req, res, 'No such repository.');
-    }
-    if ((await authorize(req, res, policy, repo, 'read')) === false) return;
-    if (!registry.hasRepository(repo)) return notFound(req, res, `No repository named ${repo}.`);
-    if (name.length > MAX_CHART_NAME || !CHART_NAME_RE.test(name)) return notFound(req, res, 'No such chart.');
-    const idx = registry.readIndex(repo);
-    const versions = idx.versionsOf(name);
-    if (versions.length === 0) return notFound(req, res, `No chart named ${name}${repo ? ` in repository ${repo}` : ''}.`);
 
     if (wanted === undefined) {
       const latest = latestOf(versions)!;
@@ -168,44 +92,43 @@ export function uiRouter(registry: ChartRegistry, policy: AccessPolicy, opts: { 
       res.setHeader('Content-Security-Policy', UI_CSP);
       return void res.redirect(302, location);
     }
-    const entry = VERSION_RE.test(wanted) ? idx.get(name, wanted) : undefined;
-    if (!entry) return notFound(req, res, `${name} has no version ${wanted}.`);
+    const entry = versionIn(versions, wanted);
+    if (!entry) return sendErrorPage(req, res, 404, `${name} has no version ${wanted}.`, caller);
+    const idx = registry.readIndex(repo);
+    const canDelete = caller.session !== undefined && may(policy, caller.principal, repo, 'write');
 
-    // A version's archive never changes; its provenance file may be added later, which changes its manifest.
-    const manifest = registry.manifestOf(repo, name, entry.version)?.manifest ?? '';
-    const file = `${name}-${entry.version}.tgz`;
-    const key = [repo, name, entry.version, entry.digest, manifest].join('\0');
-
-    // What else the page shows: the chart's versions and which dependencies are here to link to.
-    const dependencies: PageDependencyRow[] = [];
-    const versionRows = versions.map((v) => ({ version: v.version, created: v.created, appVersion: v.appVersion === undefined ? undefined : String(v.appVersion), digest: v.digest, href: `./${seg(v.version)}`, current: v.version === entry.version }));
+    const key = ctx.models.keyOf(repo, entry);
+    const from = (versions[versions.indexOf(entry) + 1] ?? versions.find((v) => v !== entry))?.version;
+    const versionRows = versions.map((v) => ({ compareFrom: v.version === from, version: v.version, created: v.created, appVersion: v.appVersion === undefined ? undefined : String(v.appVersion), digest: v.digest, href: `./${seg(v.version)}`, current: v.version === entry.version }));
     const readsNeedAuth = policy.requireAuthForReads;
-    const state = JSON.stringify([CHART_PAGE_TEMPLATE_VERSION, key, baseUrl ?? req.headers.host ?? '', versionRows.map((v) => [v.version, v.digest, v.created, v.appVersion]), (Array.isArray(entry.dependencies) ? (entry.dependencies as { name?: unknown }[]) : []).map((d) => idx.has(String(d?.name)))]);
+    const state = JSON.stringify([
+      CHART_PAGE_TEMPLATE_VERSION,
+      key,
+      ctx.baseUrl ?? req.headers.host ?? '',
+      versionRows.map((v) => [v.version, v.digest, v.created, v.appVersion]),
+      (Array.isArray(entry.dependencies) ? (entry.dependencies as { name?: unknown }[]) : []).map((d) => idx.has(String(d?.name))),
+      caller.session ? [caller.session.principal.name, caller.session.csrf, canDelete] : caller.principal ? 1 : 0,
+    ]);
     const etag = `"ui-${createHash('sha256').update(state).digest('hex').slice(0, 32)}"`;
     res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', readsNeedAuth ? 'private, no-cache' : 'public, no-cache');
-    res.setHeader('Vary', 'Authorization, Host');
+    res.setHeader('Cache-Control', readsNeedAuth || caller.session ? 'private, no-cache' : 'public, no-cache');
+    res.setHeader('Vary', 'Authorization, Cookie, Host');
     if (req.headers['if-none-match'] === etag) {
       res.setHeader('Content-Security-Policy', UI_CSP);
       return void res.status(304).end();
     }
 
-    const { model, signed } = await cache.get(key, async () => {
-      const found = await registry.file(repo, file);
-      if (!found) throw new PageNotFound();
-      const model = await chartPageModel(found.body, { name, version: entry.version, fileUrl: (p) => `./${seg(entry.version)}/files/${p.split('/').map(seg).join('/')}` });
-      const prov = await registry.file(repo, `${file}.prov`);
-      return { model, signed: prov !== undefined };
-    });
+    const { model, signed } = await ctx.models.model(repo, entry);
 
-    for (const d of model.dependencies) dependencies.push(idx.has(d.name) && CHART_NAME_RE.test(d.name) ? { ...d, href: `../${seg(d.name)}` } : { ...d });
-    const host = baseUrl ?? `${req.protocol}://${validHost(req.headers.host) ?? 'localhost'}`;
+    const dependencies: PageDependencyRow[] = model.dependencies.map((d) => (idx.has(d.name) && CHART_NAME_RE.test(d.name) ? { ...d, href: `../${seg(d.name)}` } : { ...d }));
+    const host = ctx.baseUrl ?? `${req.protocol}://${validHost(req.headers.host) ?? 'localhost'}`;
     const repoUrl = `${host}${repo ? `/${repo}` : ''}`;
     const ociHost = host.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+    const file = `${name}-${entry.version}.tgz`;
     const archiveUrl = /^https?:\/\//.test(registry.chartUrl(repo, file)) ? registry.chartUrl(repo, file) : `${repoUrl}/charts/${seg(file)}`;
     const alias = repo ? `chartroom-${repo}` : 'chartroom';
     const html = chartPage({
-      ...hrefs(req),
+      chrome: chromeFor(req, caller, `${name} ${entry.version}${repo ? ` (${repo})` : ''}`),
       ...pageFieldsOf(model),
       repo,
       dependencies,
@@ -213,6 +136,8 @@ export function uiRouter(registry: ChartRegistry, policy: AccessPolicy, opts: { 
       created: entry.created,
       signed,
       versions: versionRows,
+      compareHref: versions.length > 1 ? 'compare' : undefined,
+      deleteHref: canDelete ? `./${seg(entry.version)}/delete` : undefined,
       install: {
         chart: `chart install RELEASE ${archiveUrl}`,
         helmRepoAdd: `helm repo add ${alias} ${repoUrl}`,
@@ -223,19 +148,7 @@ export function uiRouter(registry: ChartRegistry, policy: AccessPolicy, opts: { 
     sendHtml(res, 200, html);
   };
 
-  const handler = (req: Request, res: Response, next: NextFunction): void => {
-    page(req, res).catch((e: unknown) => {
-      if (res.headersSent) return next(e);
-      if (e instanceof PageNotFound) return notFound(req, res, 'This version is no longer stored.');
-      const status = e instanceof ChartroomError ? clientStatus(e.code) : undefined;
-      if (e instanceof ChartroomError && status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429) {
-        res.removeHeader('ETag');
-        return notFound(req, res, status === 404 ? 'Not found.' : 'This chart version cannot be shown.', status === 404 ? 404 : 422);
-      }
-      next(e);
-    });
-  };
-
+  const handler = pageHandler(page);
   r.get('/ui/charts/:name', handler);
   r.get('/ui/charts/:name/:version', handler);
   r.get('/ui/r/:repo/charts/:name', handler);

@@ -13,7 +13,9 @@ import { errorHandler, type AccessPolicy } from '../../registry-server/http.js';
 import { RegistryMetrics } from '../../registry-server/metrics.js';
 import type { ChartRegistry } from '../../registry-server/registry.js';
 import type { RunningRegistry } from '../../registry-server/server.js';
-import { ModelCache, UI_CSP, uiRouter } from '../../registry-server/routes/ui.js';
+import { uiRouter } from '../../registry-server/routes/ui.js';
+import { UI_CSP, uiContext } from '../../registry-server/ui/context.js';
+import { ModelCache } from '../../registry-server/ui/model-cache.js';
 import type { ChartPageModel } from '../../registry-server/ui/chart-page.js';
 import { basic, multipart, startTestRegistry } from '../support/registry.js';
 import { tempDir } from '../support/tmp.js';
@@ -33,7 +35,7 @@ async function uiServer(registry: ChartRegistry, requireAuthForReads: boolean): 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(uiRouter(registry, policy));
+  app.use(uiRouter(uiContext(registry, policy)));
   app.use((_req, res) => void res.status(404).json({ error: 'no route' }));
   app.use(errorHandler(pino({ level: 'silent' }), new RegistryMetrics()));
   const server: Server = await new Promise((resolve) => {
@@ -130,6 +132,9 @@ const html = async (path: string) => {
   return r.text();
 };
 
+/** The one script tag a page may have: the registry's own script, by a relative URL. */
+const onlyOurScript = (page: string) => expect(page.match(/<script[^>]*>/gi)).toEqual([expect.stringMatching(/^<script src="(\.\.\/)*(\.\/)?ui\/assets\/app\.js" defer>$/)]);
+
 let webDigest = '';
 
 beforeAll(async () => {
@@ -198,12 +203,12 @@ describe('the chart page', () => {
     expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT/);
     // Install commands, copyable.
     const host = new URL(ui.url).host;
-    expect(page).toContain(`<code tabindex="0">chart install RELEASE ${ui.url}/charts/web-1.1.0.tgz</code>`);
-    expect(page).toContain(`<code tabindex="0">helm repo add chartroom ${ui.url}</code>`);
-    expect(page).toContain('<code tabindex="0">helm install RELEASE chartroom/web --version 1.1.0</code>');
-    expect(page).toContain(`<code tabindex="0">helm pull oci://${host}/web --version 1.1.0</code>`);
+    expect(page).toContain(`<code id="cmd-chart" tabindex="0">chart install RELEASE ${ui.url}/charts/web-1.1.0.tgz</code>`);
+    expect(page).toContain(`<code id="cmd-repo-add" tabindex="0">helm repo add chartroom ${ui.url}</code>`);
+    expect(page).toContain('<code id="cmd-helm-install" tabindex="0">helm install RELEASE chartroom/web --version 1.1.0</code>');
+    expect(page).toContain(`<code id="cmd-oci" tabindex="0">helm pull oci://${host}/web --version 1.1.0</code>`);
     // No script, and only the registry's own style sheet.
-    expect(page).not.toMatch(/<script/i);
+    onlyOurScript(page);
     expect(page).toContain('<link rel="stylesheet" href="../../../ui/assets/style.css">');
   });
 
@@ -235,7 +240,7 @@ describe('the chart page', () => {
     const r = await get('/ui/charts/evil/0.1.0');
     expect(r.status).toBe(200);
     const page = await r.text();
-    expect(page).not.toMatch(/<script/i);
+    onlyOurScript(page);
     expect(page).not.toMatch(/<[a-z][^>]*\son\w+\s*=/i);
     expect(page).not.toMatch(/onerror=|onload=/i);
     expect(page).not.toMatch(/<svg|<iframe/i);
@@ -267,7 +272,8 @@ describe('headers and caching', () => {
     expect(r.headers.get('content-security-policy')).toBe(UI_CSP);
     expect(UI_CSP).toContain("default-src 'none'");
     expect(UI_CSP).toContain("style-src 'self'");
-    expect(UI_CSP).not.toMatch(/unsafe-inline|script-src/);
+    expect(UI_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(UI_CSP).toContain("script-src 'self';");
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('cache-control')).toBe('public, no-cache');
     const etag = r.headers.get('etag')!;
@@ -316,7 +322,7 @@ describe('unknowns and access', () => {
     expect(r.headers.get('content-security-policy')).toBe(UI_CSP);
     const page = await r.text();
     expect(page).toContain('<h1>Not found</h1>');
-    expect(page).not.toMatch(/<script/i);
+    onlyOurScript(page);
   });
 
   it('never makes a repository for an unknown name', async () => {
@@ -325,12 +331,16 @@ describe('unknowns and access', () => {
     expect((await fetch(`${reg.url}/ghost/index.yaml`)).status).toBe(404);
   });
 
-  it('with reads requiring auth: 401 for an anonymous browser, the page with credentials', async () => {
+  it('with reads requiring auth: an anonymous browser is sent to the login form (no Basic popup), the page with credentials', async () => {
     const anon = await fetch(`${strictUi.url}/ui/charts/web/1.0.0`, { redirect: 'manual' });
-    expect(anon.status).toBe(401);
-    expect(anon.headers.get('www-authenticate')).toMatch(/^Basic /);
-    expect((await fetch(`${strictUi.url}/ui/charts/web`, { redirect: 'manual' })).status).toBe(401);
-    expect((await fetch(`${strictUi.url}/ui/charts/nope/1.0.0`, { redirect: 'manual' })).status).toBe(401);
+    expect(anon.status).toBe(303);
+    expect(anon.headers.get('www-authenticate')).toBeNull();
+    expect(anon.headers.get('location')).toBe('../../../ui/login?next=%2Fui%2Fcharts%2Fweb%2F1.0.0');
+    expect((await fetch(`${strictUi.url}/ui/charts/web`, { redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(`${strictUi.url}/ui/charts/nope/1.0.0`, { redirect: 'manual' })).status).toBe(303);
+    const wrong = await fetch(`${strictUi.url}/ui/charts/web/1.0.0`, { headers: { Authorization: basic('admin', 'wrong') } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBeNull();
     const authed = await fetch(`${strictUi.url}/ui/charts/web/1.0.0`, { headers: { Authorization: ADMIN } });
     expect(authed.status).toBe(200);
     expect(authed.headers.get('cache-control')).toBe('private, no-cache');
@@ -342,7 +352,7 @@ describe('the model cache', () => {
   const model = (readme: string) => ({ name: 'x', version: '1.0.0', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: {}, changes: [], readmeHtml: readme, toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false }) as ChartPageModel;
 
   it('computes each key once, shares computations in flight, and keeps the most recently used within its bounds', async () => {
-    const cache = new ModelCache({ entries: 2, bytes: 1024 * 1024 });
+    const cache = new ModelCache(undefined as unknown as ChartRegistry, { entries: 2, bytes: 1024 * 1024 });
     let computed = 0;
     const compute = (readme: string) => async () => {
       computed++;
@@ -363,7 +373,7 @@ describe('the model cache', () => {
   });
 
   it('bounds the bytes held, and serves a model larger than the budget without keeping it', async () => {
-    const cache = new ModelCache({ entries: 100, bytes: 40_000 });
+    const cache = new ModelCache(undefined as unknown as ChartRegistry, { entries: 100, bytes: 40_000 });
     for (const k of ['a', 'b', 'c']) await cache.get(k, async () => ({ model: model('x'.repeat(8_000)), signed: false }));
     expect(cache.size.bytes).toBeLessThanOrEqual(40_000);
     expect(cache.size.entries).toBe(2);
