@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(ociRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget, uploads: deps.uploads ?? new UploadSessions(deps.registry.store), tokens: deps.tokens ?? new TokenIssuer({ store: deps.registry.store }), log: deps.log, metrics: deps.metrics }));
   app.use(opsRouter(deps.registry, deps.metrics, deps.isReady, deps.policy));
   app.use(chartMuseumRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget }));
-  app.use(searchRouter(deps.registry, deps.policy));
+  app.use(searchRouter(ui));
   // The web UI. Before the Helm protocol, whose /:repo/charts/:file would take /ui/charts/…; the compare,
   // files and session routes before the chart pages, whose /ui/charts/:name/:version would take compare.
   app.use(homeRouter(ui));

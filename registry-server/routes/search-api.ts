@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import { ChartroomError } from '../../core/errors.js';
-import { authorize, identify, may, route, type AccessPolicy } from '../http.js';
-import { checkRepo, type ChartRegistry } from '../registry.js';
+import { authorize, identify, may, route } from '../http.js';
+import { checkRepo } from '../registry.js';
+import type { UiContext } from '../ui/context.js';
 import { ChartSearch, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_TERMS, queryTerms, type SearchQuery } from '../search.js';
 
 const DEFAULT_PER_PAGE = 20;
@@ -52,7 +53,8 @@ function parseQuery(req: Request): SearchQuery {
  * GET /api/search: charts by name, keywords, description and maintainers, over the repositories the caller may
  * read (or the one `repo` names), from an index in memory.
  */
-export function searchRouter(registry: ChartRegistry, policy: AccessPolicy): Router {
+export function searchRouter(ctx: UiContext): Router {
+  const { registry, policy } = ctx;
   const r = Router();
   const index = new ChartSearch(registry);
 
