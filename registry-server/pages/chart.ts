@@ -2,7 +2,7 @@ import type { ChartPageModel } from '../ui/chart-page.js';
 import { compilePage, type PageChrome } from './layout.js';
 
 /** Bumped whenever the page's markup changes, so the pages' ETags change with it. */
-export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-2';
+export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-3';
 
 export interface PageVersion {
   version: string;
@@ -44,13 +44,16 @@ export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'an
   install: { chart: string; helmRepoAdd: string; helmInstall: string; helmPull: string };
   /** The compare form's target (when the chart has two versions or more); it preselects `compareFrom` and the current version. */
   compareHref?: string;
+  /** The archive's size, for people (e.g. "12.3 KiB"). */
+  sizeText: string;
   /** The delete confirmation page, for a signed-in user who may write the repository. */
   deleteHref?: string;
 }
 
 /**
  * The page, as Handlebars templates: ours, fixed, compiled once here. Every `{{...}}` escapes what it writes (chart
- * data, request data); the one triple-stache is the README, which the model sanitized. No script anywhere: the
+ * data, request data); the triple-staches are the README, which the model sanitized, and values.yaml highlighted (highlight.js's
+ * spans around escaped text, checked in ui/highlight.ts). No script anywhere: the
  * "tabs" are sections reached by anchors (the script shows one at a time), and copy buttons are hidden until the
  * script reveals them.
  */
@@ -77,7 +80,7 @@ const CHART_SOURCE = `{{> head}}<main id="main">
 {{#if valuesTable.length}}<table><caption class="muted">Keys of values.yaml</caption><thead><tr><th scope="col">Key</th><th scope="col">Type</th><th scope="col">Default</th><th scope="col">Description</th></tr></thead><tbody>
 {{#each valuesTable}}<tr><td><code>{{path}}</code></td><td>{{type}}</td><td><code>{{default}}</code></td><td>{{description}}{{#if enum}} <span class="muted">(one of: {{#each enum}}{{#unless @first}}, {{/unless}}<code>{{this}}</code>{{/each}})</span>{{/if}}</td></tr>
 {{/each}}</tbody></table>{{/if}}
-{{#if valuesYaml}}<h3>Default values.yaml</h3>{{#if valuesYamlTruncated}}<p class="muted">Only the beginning of values.yaml is shown.</p>{{/if}}<pre tabindex="0" aria-label="values.yaml"><code>{{valuesYaml}}</code></pre>{{else}}<p class="muted">This chart has no values.yaml.</p>{{/if}}
+{{#if valuesYaml}}<h3>Default values.yaml</h3>{{#if valuesYamlTruncated}}<p class="muted">Only the beginning of values.yaml is shown.</p>{{/if}}<pre tabindex="0" aria-label="values.yaml"><code class="hljs">{{#if valuesHtml}}{{{valuesHtml}}}{{else}}{{valuesYaml}}{{/if}}</code></pre>{{else}}<p class="muted">This chart has no values.yaml.</p>{{/if}}
 </section>
 <section id="templates" aria-labelledby="templates-h"><h2 id="templates-h">Templates</h2>
 {{#each templates}}<details><summary>{{path}}</summary><pre tabindex="0"><code>{{text}}</code></pre>{{#if truncated}}<p class="muted">Only the beginning of this template is shown.</p>{{/if}}</details>
@@ -91,6 +94,7 @@ const CHART_SOURCE = `{{> head}}<main id="main">
 {{#if kubeVersion}}<dt>Kubernetes</dt><dd>{{kubeVersion}}</dd>{{/if}}
 <dt>Created</dt><dd><time datetime="{{created}}">{{created}}</time></dd>
 <dt>Digest</dt><dd><code>sha256:{{digest}}</code></dd>
+<dt>Size</dt><dd>{{sizeText}}</dd>
 <dt>Provenance</dt><dd>{{#if signed}}<span class="signed">signed</span> (a provenance file is stored){{else}}none{{/if}}</dd>
 {{#if home}}<dt>Home</dt><dd><a href="{{home}}" rel="nofollow noopener noreferrer">{{home}}</a></dd>{{/if}}
 {{#if sources.length}}<dt>Sources</dt><dd><ul>{{#each sources}}<li><a href="{{this}}" rel="nofollow noopener noreferrer">{{this}}</a></li>{{/each}}</ul></dd>{{/if}}
@@ -128,7 +132,7 @@ export function chartPage(data: ChartPageData): string {
 }
 
 /** Turns a model's fields into the page's (the annotations as a list, for the template). */
-export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'versions' | 'install' | 'compareHref' | 'deleteHref'> {
+export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'versions' | 'install' | 'compareHref' | 'deleteHref' | 'sizeText'> {
   const { dependencies: _deps, annotations, ...rest } = model;
   void _deps;
   return { ...rest, annotations: Object.entries(annotations).map(([key, value]) => ({ key, value })) };
@@ -137,6 +141,6 @@ export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome
 // Handlebars compiles on first use: do it now, so a broken template stops start-up rather than a request.
 chartPage({
   chrome: { title: '', homeHref: '', styleHref: '', scriptHref: '' }, repo: '', name: '', version: '', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
-  readmeHtml: '', toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false,
+  readmeHtml: '', toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false, archiveSize: 0, sizeText: '',
   digest: '', created: '', signed: false, versions: [], install: { chart: '', helmRepoAdd: '', helmInstall: '', helmPull: '' },
 });

@@ -13,6 +13,13 @@ import { validHost } from './ops.js';
 
 const VERSION_RE = /^[0-9A-Za-z.+-]{1,256}$/;
 
+/** A size for people: bytes, KiB or MiB with one decimal. */
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 /**
  * Where a chart page's route parameters point: the repository ('' the root one), checked; the chart's versions
  * (newest first); the caller. Answers itself (404 page, login redirect, 403) and returns false when there is no
@@ -134,6 +141,7 @@ export function uiRouter(ctx: UiContext): Router {
       dependencies,
       digest: entry.digest,
       created: entry.created,
+      sizeText: sizeText(model.archiveSize),
       signed,
       versions: versionRows,
       compareHref: versions.length > 1 ? 'compare' : undefined,

@@ -1,6 +1,7 @@
 import { readChartArchiveAsync, type ChartFile } from '../../core/chart/archive.js';
 import { parseChartMetadata, type ChartMetadata } from '../../core/chart/metadata.js';
 import { parseYaml } from '../../core/yaml.js';
+import { highlightYaml } from './highlight.js';
 import { renderReadme, type TocEntry } from './markdown.js';
 import { DEFAULT_VALUES_LIMITS, valuesTable, type ValuesRow } from './values-table.js';
 
@@ -62,6 +63,8 @@ export interface ChartPageModel {
   readmeTruncated: boolean;
   /** values.yaml as written (its first MAX_VALUES_BYTES), empty when the chart has none. */
   valuesYaml: string;
+  /** valuesYaml highlighted: HTML of highlight.js's spans around escaped text (see ui/highlight.ts); absent when too long. */
+  valuesHtml?: string;
   valuesYamlTruncated: boolean;
   valuesTable: ValuesRow[];
   /** Why the values table is incomplete or missing. */
@@ -69,6 +72,8 @@ export interface ChartPageModel {
   templates: TemplateSource[];
   /** Set when the chart has more templates than MAX_TEMPLATES. */
   templatesTruncated: boolean;
+  /** The archive's size in bytes. */
+  archiveSize: number;
 }
 
 export interface ChartPageOptions {
@@ -261,6 +266,7 @@ export async function chartPageModel(archive: Buffer, opts: ChartPageOptions): P
     valuesTable: table.rows,
     templates,
     templatesTruncated: templateFiles.length > MAX_TEMPLATES,
+    archiveSize: archive.length,
   };
   const optional = {
     description: str(md.description),
@@ -270,6 +276,7 @@ export async function chartPageModel(archive: Buffer, opts: ChartPageOptions): P
     icon: safeIcon(md.icon),
     home: httpUrl(md.home),
     valuesNotice: table.notice,
+    valuesHtml: values.text ? highlightYaml(values.text) : undefined,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (model as unknown as Record<string, unknown>)[k] = v;
   return model;

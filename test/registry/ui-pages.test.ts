@@ -182,9 +182,11 @@ describe('the chart page', () => {
     expect(page).toMatch(/<div class="readme"><h1[^>]*>Web<\/h1>/);
     expect(page).toContain('<strong>pages</strong>');
     expect(page).toMatch(/<a href="#[a-z-]*configuration">Configuration<\/a>/);
-    // values.yaml escaped in <pre><code>, and its table.
-    expect(page).toContain('<pre tabindex="0" aria-label="values.yaml"><code>');
-    expect(page).toContain('note: &quot;&lt;b&gt;not bold&lt;/b&gt;&quot;');
+    // values.yaml highlighted in <pre><code>, its text escaped, and its table.
+    expect(page).toContain('<pre tabindex="0" aria-label="values.yaml"><code class="hljs">');
+    expect(page).toContain('<span class="hljs-attr">note:</span> <span class="hljs-string">&quot;&lt;b&gt;not bold&lt;/b&gt;&quot;</span>');
+    expect(page).not.toContain('<b>not bold</b>');
+    expect(page).toMatch(/<dt>Size<\/dt><dd>\d+(\.\d)? (bytes|KiB)<\/dd>/);
     expect(page).toContain('<td><code>image.tag</code></td>');
     expect(page).toContain('The image tag');
     // Templates, escaped.
@@ -349,7 +351,7 @@ describe('unknowns and access', () => {
 });
 
 describe('the model cache', () => {
-  const model = (readme: string) => ({ name: 'x', version: '1.0.0', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: {}, changes: [], readmeHtml: readme, toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false }) as ChartPageModel;
+  const model = (readme: string) => ({ name: 'x', version: '1.0.0', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: {}, changes: [], readmeHtml: readme, toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false, archiveSize: 0 }) as ChartPageModel;
 
   it('computes each key once, shares computations in flight, and keeps the most recently used within its bounds', async () => {
     const cache = new ModelCache(undefined as unknown as ChartRegistry, { entries: 2, bytes: 1024 * 1024 });

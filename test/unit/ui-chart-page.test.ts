@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { writeChartArchive } from '../../core/chart/archive.js';
 import { ChartroomError } from '../../core/errors.js';
 import { chartPageModel, parseChanges, safeIcon } from '../../registry-server/ui/chart-page.js';
+import { highlightYaml, MAX_HIGHLIGHT_CHARS } from '../../registry-server/ui/highlight.js';
 import { renderReadme } from '../../registry-server/ui/markdown.js';
 import { parseKeyComment, valuesTable } from '../../registry-server/ui/values-table.js';
 
@@ -411,6 +412,8 @@ annotations:
       { path: 'templates/deployment.yaml', text: 'kind: Deployment\nreplicas: {{ .Values.replicaCount }}\n', truncated: false },
     ]);
     expect(m.valuesNotice).toBeUndefined();
+    expect(m.valuesHtml).toBe('<span class="hljs-comment"># -- Replicas</span>\n<span class="hljs-attr">replicaCount:</span> <span class="hljs-number">2</span>\n');
+    expect(m.archiveSize).toBeGreaterThan(100);
   });
 
   it('builds default file URLs, and copes with a chart that has no README or values', async () => {
@@ -438,5 +441,22 @@ annotations:
     const bad = writeChartArchive('demo', [{ name: 'Chart.yaml', data: Buffer.from(CHART_YAML) }, { name: '../../etc/evil', data: Buffer.from('x') }], { mtime: new Date(0) });
     await expect(chartPageModel(bad, { name: 'demo', version: '1.2.3' })).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED' });
     await expect(chartPageModel(Buffer.from('not gzip'), { name: 'demo', version: '1.2.3' })).rejects.toBeInstanceOf(ChartroomError);
+  });
+});
+
+describe('values.yaml highlighting', () => {
+  it('wraps tokens in highlight.js spans and escapes everything the chart wrote', () => {
+    const html = highlightYaml('a: "<script>alert(1)</script>"\nb: <img src=x onerror=alert(2)>\n# </span><svg onload=alert(3)>\n')!;
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');lt;img</span>');
+    expect(html).toContain('onerror=alert(2)    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');gt;');
+    expect(html).toContain('&lt;/span&gt;&lt;svg onload=alert(3)&gt;');
+    // Only highlight.js's own spans are markup.
+    expect(html.replace(/<span class="hljs-[a-z-]+">|<\/span>/g, '')).not.toContain('<');
+  });
+
+  it('gives up on text too long to highlight (the page shows it plain)', () => {
+    expect(highlightYaml(`k: ${'x'.repeat(MAX_HIGHLIGHT_CHARS)}\n`)).toBeUndefined();
+    expect(highlightYaml('k: v\n')).toBe('<span class="hljs-attr">k:</span> <span class="hljs-string">v</span>\n');
   });
 });
