@@ -448,8 +448,8 @@ describe('values.yaml highlighting', () => {
   it('wraps tokens in highlight.js spans and escapes everything the chart wrote', () => {
     const html = highlightYaml('a: "<script>alert(1)</script>"\nb: <img src=x onerror=alert(2)>\n# </span><svg onload=alert(3)>\n')!;
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html).toContain('    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');lt;img</span>');
-    expect(html).toContain('onerror=alert(2)    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');gt;');
+    expect(html).toContain('&lt;img</span>');
+    expect(html).toContain('onerror=alert(2)&gt;');
     expect(html).toContain('&lt;/span&gt;&lt;svg onload=alert(3)&gt;');
     // Only highlight.js's own spans are markup.
     expect(html.replace(/<span class="hljs-[a-z-]+">|<\/span>/g, '')).not.toContain('<');
