@@ -111,7 +111,9 @@ export function createApp(deps: AppDeps): Express {
   const budget = new UploadBudget(deps.uploadBudgetBytes ?? Math.max(DEFAULT_UPLOAD_BUDGET, deps.maxUploadBytes));
   budget.register(deps.metrics.registry);
 
-  const ui = uiContext(deps.registry, deps.policy, { sessions: deps.sessions ?? new UiSessions() });
+  const ui = uiContext(deps.registry, deps.policy, { sessions: deps.sessions ?? new UiSessions({ store: deps.registry.store, users: deps.policy.auth }),
+    warn: (message, error) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, message),
+  });
   app.use(ociRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget, uploads: deps.uploads ?? new UploadSessions(deps.registry.store), tokens: deps.tokens ?? new TokenIssuer({ store: deps.registry.store }), log: deps.log, metrics: deps.metrics }));
   app.use(opsRouter(deps.registry, deps.metrics, deps.isReady, deps.policy));
   app.use(chartMuseumRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget }));

@@ -273,6 +273,17 @@ export class AuthProvider {
     throw new Unauthorized();
   }
 
+  /**
+   * An htpasswd user as the configuration has them now, for the web UI's login sessions: their principal
+   * (current scopes) and a digest of their stored password hash, which changes when the password does. Undefined
+   * for a name that is no user (tokens of the tokens file are not users). Checks no password.
+   */
+  sessionUser(name: string): { principal: Principal; fingerprint: Buffer } | undefined {
+    const user = this.users.get(name);
+    if (!user) return undefined;
+    return { principal: this.userPrincipal(name), fingerprint: sha256(`chartroom session\0${name}\0${user.hash}`) };
+  }
+
   private userPrincipal(name: string): Principal {
     return { name, kind: 'user', scopes: this.userScopes.get(name) ?? ALL };
   }

@@ -34,6 +34,10 @@ export interface ServerConfig {
   uploadSessionTtl: number;
   /** A file holding the OCI token signing key (at least 32 bytes); without it, one is kept in storage. */
   tokenKeyFile?: string;
+  /** Seconds a web UI login session lasts (default 12 hours). */
+  sessionTtl: number;
+  /** A file holding the web UI's session signing key (at least 32 bytes); without it, one is kept in storage. */
+  sessionKeyFile?: string;
 }
 
 /** A configuration error: start-up stops with this one line. */
@@ -65,6 +69,8 @@ export const ENV_VARS: Record<string, string> = {
   authFailuresPerMinute: 'CHARTROOM_AUTH_FAILURES_PER_MINUTE',
   uploadSessionTtl: 'CHARTROOM_UPLOAD_SESSION_TTL',
   tokenKeyFile: 'CHARTROOM_TOKEN_KEY_FILE',
+  sessionTtl: 'CHARTROOM_SESSION_TTL',
+  sessionKeyFile: 'CHARTROOM_SESSION_KEY_FILE',
 };
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
@@ -127,6 +133,11 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
   if (!(uploadSessionTtl > 0 && uploadSessionTtl <= 7 * 86400)) throw new ConfigError(`--upload-session-ttl: ${JSON.stringify(str('uploadSessionTtl'))} must be a number of seconds between 0 and 604800`);
   const tokenKeyFile = str('tokenKeyFile');
   if (tokenKeyFile && statSync(tokenKeyFile).size < 32) throw new ConfigError(`--token-key-file: ${tokenKeyFile} must hold at least 32 bytes (e.g. head -c 32 /dev/urandom > FILE)`);
+  const sessionTtl = Number(str('sessionTtl') ?? 12 * 3600);
+  if (!(Number.isInteger(sessionTtl) && sessionTtl >= 60 && sessionTtl <= 30 * 86400)) throw new ConfigError(`--session-ttl: ${JSON.stringify(str('sessionTtl'))} must be a whole number of seconds between 60 and 2592000 (30 days)`);
+  const sessionKeyFile = str('sessionKeyFile');
+  if (sessionKeyFile && !existsSync(sessionKeyFile)) throw new ConfigError(`--session-key-file: ${sessionKeyFile} does not exist`);
+  if (sessionKeyFile && statSync(sessionKeyFile).size < 32) throw new ConfigError(`--session-key-file: ${sessionKeyFile} must hold at least 32 bytes (e.g. head -c 32 /dev/urandom > FILE)`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not one of fatal, error, warn, info, debug, trace, silent`);
   return {
     port,
@@ -154,5 +165,7 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
     authFailuresPerMinute,
     uploadSessionTtl,
     tokenKeyFile,
+    sessionTtl,
+    sessionKeyFile,
   };
 }

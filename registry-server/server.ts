@@ -8,6 +8,7 @@ import { ConfigError, type ServerConfig } from './config.js';
 import { RegistryMetrics } from './metrics.js';
 import { TokenIssuer } from './oci/tokens.js';
 import { UploadSessions } from './oci/uploads.js';
+import { UiSessions } from './ui/session.js';
 import { ChartRegistry } from './registry.js';
 import { LocalObjectStore } from './storage/local.js';
 import { S3ObjectStore } from './storage/s3.js';
@@ -89,6 +90,12 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
   } catch (e) {
     throw new ConfigError(`--token-key-file: ${(e as Error).message}`);
   }
+  let sessions: UiSessions;
+  try {
+    sessions = new UiSessions({ store, users: auth, keyFile: config.sessionKeyFile, ttlSeconds: config.sessionTtl });
+  } catch (e) {
+    throw new ConfigError(`--session-key-file: ${(e as Error).message}`);
+  }
   // Abandoned upload sessions are deleted on the sync timer, a few times per time-to-live (at most every minute).
   const expireEveryMs = Math.min(60_000, (config.uploadSessionTtl * 1000) / 4);
   let lastExpiry = Date.now();
@@ -133,7 +140,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
   await syncOnce(true);
   if (ready && config.publishExamples) await publishExamples(registry, config.publishExamples, log);
 
-  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready, uploads, tokens });
+  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready, uploads, tokens, sessions });
   const server: Server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((res, rej) => {

@@ -29,6 +29,8 @@ export function register(program: Command): void {
     .option('--auth-failures-per-minute <n>', 'failed logins per client address and per user before 429 (CHARTROOM_AUTH_FAILURES_PER_MINUTE; default 30)')
     .option('--upload-session-ttl <seconds>', 'OCI blob uploads idle this long expire and are deleted (CHARTROOM_UPLOAD_SESSION_TTL; default 3600)')
     .option('--token-key-file <file>', 'key that signs OCI bearer tokens, shared by replicas; default: one kept in storage (CHARTROOM_TOKEN_KEY_FILE)')
+    .option('--session-ttl <seconds>', 'web UI login sessions last this long (CHARTROOM_SESSION_TTL; default 43200)')
+    .option('--session-key-file <file>', 'key that signs web UI session cookies, shared by replicas; default: one kept in storage (CHARTROOM_SESSION_KEY_FILE)')
     .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
     .action((flags: Record<string, unknown>) =>
       runCommand(async () => {

@@ -6,7 +6,7 @@ import { ServerBusy } from '../bcrypt-worker.js';
 import { may, type AccessPolicy } from '../http.js';
 import { errorPage, type PageChrome } from '../pages/layout.js';
 import type { ChartRegistry } from '../registry.js';
-import { ModelCache, type ModelCacheLimits } from './model-cache.js';
+import { ModelCache, type ModelCacheLimits, type ModelCacheWarning } from './model-cache.js';
 import { UiSessions, type UiSession } from './session.js';
 
 /**
@@ -29,6 +29,8 @@ export interface UiContext {
 export interface UiContextOptions {
   cache?: ModelCacheLimits;
   sessions?: UiSessions;
+  /** Where the model cache reports a stored model it could not write or delete (the page is served all the same). */
+  warn?: ModelCacheWarning;
 }
 
 /** The base URL --chart-url configured, as the registry writes it into chart URLs; undefined without one. */
@@ -38,7 +40,7 @@ function configuredUrl(registry: ChartRegistry): string | undefined {
 }
 
 export function uiContext(registry: ChartRegistry, policy: AccessPolicy, opts: UiContextOptions = {}): UiContext {
-  return { registry, policy, models: new ModelCache(registry, opts.cache), sessions: opts.sessions ?? new UiSessions(), baseUrl: configuredUrl(registry) };
+  return { registry, policy, models: new ModelCache(registry, opts.cache, opts.warn), sessions: opts.sessions ?? new UiSessions(), baseUrl: configuredUrl(registry) };
 }
 
 export const seg = (s: string) => encodeURIComponent(s);
