@@ -17,6 +17,7 @@ import { homeRouter } from './routes/ui-home.js';
 import { sessionRouter } from './routes/ui-session.js';
 import { uiContext } from './ui/context.js';
 import { UiSessions } from './ui/session.js';
+import type { Keyring } from '../core/provenance/keyring.js';
 import { UploadBudget } from './upload-budget.js';
 import { TokenIssuer } from './oci/tokens.js';
 
@@ -35,6 +36,8 @@ export interface AppDeps {
   tokens?: TokenIssuer;
   /** The web UI's login sessions (default: signed with a key kept in the registry's store). */
   sessions?: UiSessions;
+  /** Public keys chart pages verify provenance files with (--keyring). */
+  keyring?: Keyring;
 }
 
 const DEFAULT_UPLOAD_BUDGET = 128 * 1024 * 1024;
@@ -112,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   budget.register(deps.metrics.registry);
 
   const ui = uiContext(deps.registry, deps.policy, { sessions: deps.sessions ?? new UiSessions({ store: deps.registry.store, users: deps.policy.auth }),
+    keyring: deps.keyring,
     warn: (message, error) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, message),
   });
   app.use(ociRouter(deps.registry, deps.policy, { maxUploadBytes: deps.maxUploadBytes, budget, uploads: deps.uploads ?? new UploadSessions(deps.registry.store), tokens: deps.tokens ?? new TokenIssuer({ store: deps.registry.store }), log: deps.log, metrics: deps.metrics }));

@@ -38,6 +38,8 @@ export interface ServerConfig {
   sessionTtl: number;
   /** A file holding the web UI's session signing key (at least 32 bytes); without it, one is kept in storage. */
   sessionKeyFile?: string;
+  /** Public keys (a keyring file) chart pages verify provenance files with. */
+  keyring?: string;
 }
 
 /** A configuration error: start-up stops with this one line. */
@@ -71,6 +73,7 @@ export const ENV_VARS: Record<string, string> = {
   tokenKeyFile: 'CHARTROOM_TOKEN_KEY_FILE',
   sessionTtl: 'CHARTROOM_SESSION_TTL',
   sessionKeyFile: 'CHARTROOM_SESSION_KEY_FILE',
+  keyring: 'CHARTROOM_KEYRING',
 };
 
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
@@ -110,7 +113,7 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
   if (chartUrl && !/^https?:\/\/[^\s]+$/.test(chartUrl)) throw new ConfigError(`--chart-url: ${JSON.stringify(chartUrl)} is not an http(s) URL`);
   const s3Endpoint = str('s3Endpoint');
   if (s3Endpoint && !/^https?:\/\/[^\s]+$/.test(s3Endpoint)) throw new ConfigError(`--s3-endpoint: ${JSON.stringify(s3Endpoint)} is not an http(s) URL`);
-  for (const f of ['htpasswd', 'tokens', 'tokenKeyFile'] as const) {
+  for (const f of ['htpasswd', 'tokens', 'tokenKeyFile', 'keyring'] as const) {
     const file = str(f);
     if (file && !existsSync(file)) throw new ConfigError(`--${f === 'tokenKeyFile' ? 'token-key-file' : f}: ${file} does not exist`);
   }
@@ -167,5 +170,6 @@ export function resolveServerConfig(flags: Record<string, unknown>, env: NodeJS.
     tokenKeyFile,
     sessionTtl,
     sessionKeyFile,
+    keyring: str('keyring'),
   };
 }

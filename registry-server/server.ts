@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApp } from './app.js';
@@ -9,6 +9,7 @@ import { RegistryMetrics } from './metrics.js';
 import { TokenIssuer } from './oci/tokens.js';
 import { UploadSessions } from './oci/uploads.js';
 import { UiSessions } from './ui/session.js';
+import { readKeyring, type Keyring } from '../core/provenance/keyring.js';
 import { ChartRegistry } from './registry.js';
 import { LocalObjectStore } from './storage/local.js';
 import { S3ObjectStore } from './storage/s3.js';
@@ -96,6 +97,14 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
   } catch (e) {
     throw new ConfigError(`--session-key-file: ${(e as Error).message}`);
   }
+  let keyring: Keyring | undefined;
+  if (config.keyring) {
+    try {
+      keyring = await readKeyring(readFileSync(config.keyring), config.keyring);
+    } catch (e) {
+      throw new ConfigError(`--keyring: ${(e as Error).message}`);
+    }
+  }
   // Abandoned upload sessions are deleted on the sync timer, a few times per time-to-live (at most every minute).
   const expireEveryMs = Math.min(60_000, (config.uploadSessionTtl * 1000) / 4);
   let lastExpiry = Date.now();
@@ -140,7 +149,7 @@ export async function startRegistry(config: ServerConfig, opts: { logDestination
   await syncOnce(true);
   if (ready && config.publishExamples) await publishExamples(registry, config.publishExamples, log);
 
-  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready, uploads, tokens, sessions });
+  const app = createApp({ registry, policy: { auth, requireAuthForReads: config.requireAuthForReads, allowAnonymousWrite: config.allowAnonymousWrite, realm: 'chartroom' }, metrics, log, maxUploadBytes: config.maxUploadBytes, uploadBudgetBytes: config.uploadBudgetBytes, isReady: () => ready, uploads, tokens, sessions, keyring });
   const server: Server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((res, rej) => {

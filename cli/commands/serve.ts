@@ -31,6 +31,7 @@ export function register(program: Command): void {
     .option('--token-key-file <file>', 'key that signs OCI bearer tokens, shared by replicas; default: one kept in storage (CHARTROOM_TOKEN_KEY_FILE)')
     .option('--session-ttl <seconds>', 'web UI login sessions last this long (CHARTROOM_SESSION_TTL; default 43200)')
     .option('--session-key-file <file>', 'key that signs web UI session cookies, shared by replicas; default: one kept in storage (CHARTROOM_SESSION_KEY_FILE)')
+    .option('--keyring <file>', 'public keys (gpg --export) that chart pages verify provenance files with (CHARTROOM_KEYRING)')
     .option('--publish-examples <dir>', 'package and publish the chart folders in DIR at start')
     .action((flags: Record<string, unknown>) =>
       runCommand(async () => {

@@ -41,6 +41,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
 dl.meta dt{font-weight:600}
 dl.meta dd{margin:0;overflow-wrap:anywhere}
 .signed{color:var(--ok);font-weight:600}
+.bad{color:#cf222e}
 .readme img{max-width:100%}
 .current{font-weight:700}
 header.site{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}

@@ -1,8 +1,9 @@
 import type { ChartPageModel } from '../ui/chart-page.js';
+import type { ProvenanceStatus } from '../ui/provenance-status.js';
 import { compilePage, type PageChrome } from './layout.js';
 
 /** Bumped whenever the page's markup changes, so the pages' ETags change with it. */
-export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-3';
+export const CHART_PAGE_TEMPLATE_VERSION = 'chart-page-4';
 
 export interface PageVersion {
   version: string;
@@ -40,6 +41,8 @@ export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'an
   digest: string;
   created: string;
   signed: boolean;
+  /** What the provenance file says, checked against the registry's keyring when it has one. */
+  provenance: ProvenanceStatus;
   versions: PageVersion[];
   install: { chart: string; helmRepoAdd: string; helmInstall: string; helmPull: string };
   /** The compare form's target (when the chart has two versions or more); it preselects `compareFrom` and the current version. */
@@ -95,7 +98,7 @@ const CHART_SOURCE = `{{> head}}<main id="main">
 <dt>Created</dt><dd><time datetime="{{created}}">{{created}}</time></dd>
 <dt>Digest</dt><dd><code>sha256:{{digest}}</code></dd>
 <dt>Size</dt><dd>{{sizeText}}</dd>
-<dt>Provenance</dt><dd>{{#if signed}}<span class="signed">signed</span> (a provenance file is stored){{else}}none{{/if}}</dd>
+<dt>Provenance</dt><dd class="prov-{{provenance.state}}">{{#if provenance.signedBy}}<span class="signed">signed and verified</span>: signed by {{provenance.signedBy}} (key <code>{{provenance.fingerprint}}</code>) on <time datetime="{{provenance.signedAt}}">{{provenance.signedAt}}</time>{{else}}{{#if provenance.reason}}<strong class="bad">signed, but it does not verify</strong>: {{provenance.reason}}{{else}}{{#if signed}}<span class="signed">signed</span> (a provenance file is stored; this registry has no keyring to verify it with){{else}}none{{/if}}{{/if}}{{/if}}</dd>
 {{#if home}}<dt>Home</dt><dd><a href="{{home}}" rel="nofollow noopener noreferrer">{{home}}</a></dd>{{/if}}
 {{#if sources.length}}<dt>Sources</dt><dd><ul>{{#each sources}}<li><a href="{{this}}" rel="nofollow noopener noreferrer">{{this}}</a></li>{{/each}}</ul></dd>{{/if}}
 {{#if keywords.length}}<dt>Keywords</dt><dd>{{#each keywords}}{{#unless @first}}, {{/unless}}{{this}}{{/each}}</dd>{{/if}}
@@ -132,7 +135,7 @@ export function chartPage(data: ChartPageData): string {
 }
 
 /** Turns a model's fields into the page's (the annotations as a list, for the template). */
-export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'versions' | 'install' | 'compareHref' | 'deleteHref' | 'sizeText'> {
+export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'provenance' | 'versions' | 'install' | 'compareHref' | 'deleteHref' | 'sizeText'> {
   const { dependencies: _deps, annotations, ...rest } = model;
   void _deps;
   return { ...rest, annotations: Object.entries(annotations).map(([key, value]) => ({ key, value })) };
@@ -142,5 +145,5 @@ export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome
 chartPage({
   chrome: { title: '', homeHref: '', styleHref: '', scriptHref: '' }, repo: '', name: '', version: '', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
   readmeHtml: '', toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false, archiveSize: 0, sizeText: '',
-  digest: '', created: '', signed: false, versions: [], install: { chart: '', helmRepoAdd: '', helmInstall: '', helmPull: '' },
+  digest: '', created: '', signed: false, provenance: { state: 'none' }, versions: [], install: { chart: '', helmRepoAdd: '', helmInstall: '', helmPull: '' },
 });

@@ -126,6 +126,7 @@ export function uiRouter(ctx: UiContext): Router {
     }
 
     const { model, signed } = await ctx.models.model(repo, entry);
+    const provenance = await ctx.provenance.status(repo, entry, key, signed);
 
     const dependencies: PageDependencyRow[] = model.dependencies.map((d) => (idx.has(d.name) && CHART_NAME_RE.test(d.name) ? { ...d, href: `../${seg(d.name)}` } : { ...d }));
     const host = ctx.baseUrl ?? `${req.protocol}://${validHost(req.headers.host) ?? 'localhost'}`;
@@ -143,6 +144,7 @@ export function uiRouter(ctx: UiContext): Router {
       created: entry.created,
       sizeText: sizeText(model.archiveSize),
       signed,
+      provenance,
       versions: versionRows,
       compareHref: versions.length > 1 ? 'compare' : undefined,
       deleteHref: canDelete ? `./${seg(entry.version)}/delete` : undefined,

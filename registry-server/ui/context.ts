@@ -5,7 +5,9 @@ import { TooManyAttempts, Unauthorized, type Action, type Principal } from '../a
 import { ServerBusy } from '../bcrypt-worker.js';
 import { may, type AccessPolicy } from '../http.js';
 import { errorPage, type PageChrome } from '../pages/layout.js';
+import type { Keyring } from '../../core/provenance/keyring.js';
 import type { ChartRegistry } from '../registry.js';
+import { ProvenanceChecks } from './provenance-status.js';
 import { ModelCache, type ModelCacheLimits, type ModelCacheWarning } from './model-cache.js';
 import { UiSessions, type UiSession } from './session.js';
 
@@ -22,6 +24,8 @@ export interface UiContext {
   policy: AccessPolicy;
   models: ModelCache;
   sessions: UiSessions;
+  /** Provenance files checked against the registry's keyring (--keyring), if it has one. */
+  provenance: ProvenanceChecks;
   /** The registry's external URL (--chart-url) when configured, without a trailing slash. */
   baseUrl?: string;
 }
@@ -31,6 +35,8 @@ export interface UiContextOptions {
   sessions?: UiSessions;
   /** Where the model cache reports a stored model it could not write or delete (the page is served all the same). */
   warn?: ModelCacheWarning;
+  /** The keys chart pages verify provenance files with (--keyring); without it, a signed chart is shown as signed, not verified. */
+  keyring?: Keyring;
 }
 
 /** The base URL --chart-url configured, as the registry writes it into chart URLs; undefined without one. */
@@ -40,7 +46,7 @@ function configuredUrl(registry: ChartRegistry): string | undefined {
 }
 
 export function uiContext(registry: ChartRegistry, policy: AccessPolicy, opts: UiContextOptions = {}): UiContext {
-  return { registry, policy, models: new ModelCache(registry, opts.cache, opts.warn), sessions: opts.sessions ?? new UiSessions(), baseUrl: configuredUrl(registry) };
+  return { registry, policy, models: new ModelCache(registry, opts.cache, opts.warn), sessions: opts.sessions ?? new UiSessions(), provenance: new ProvenanceChecks(registry, opts.keyring), baseUrl: configuredUrl(registry) };
 }
 
 export const seg = (s: string) => encodeURIComponent(s);
