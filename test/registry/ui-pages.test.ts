@@ -222,7 +222,7 @@ describe('the chart page', () => {
     expect(page).toContain('<tr class="current" aria-current="page"><td><a href="./1.1.0">1.1.0</a>');
     expect(page).toMatch(/<a href="\.\/1\.0\.0">1\.0\.0<\/a><\/td><td><time[^>]*>[^<]+<\/time><\/td><td>2\.3\.0<\/td><td><code>sha256:[0-9a-f]{64}<\/code>/);
     // An unsigned version says so.
-    expect(await html('/ui/charts/web/1.0.0')).toMatch(/<dt>Provenance<\/dt><dd>none<\/dd>/);
+    expect(await html('/ui/charts/web/1.0.0')).toMatch(/<dt>Provenance<\/dt><dd class="prov-none">none<\/dd>/);
     // The dependency's link leads to its page.
     const dep = await get('/ui/charts/redis');
     expect(dep.status).toBe(302);
