@@ -1,3 +1,5 @@
+import { ENGINE_ANNOTATION } from '../core/chart/metadata.js';
+import { randomBytes } from 'node:crypto';
 import type { IndexEntry } from '../core/repo/index-file.js';
 import { parseVersion } from '../core/versions.js';
 import type { RepositoryIndex } from './index-cache.js';
@@ -22,6 +24,8 @@ export interface SearchResult {
   icon: string | null;
   deprecated: boolean;
   type: string;
+  /** The template engine the chart needs: `handlebars` (Chartroom only) or `go` (helm's). */
+  engine: 'handlebars' | 'go';
   keywords: string[];
   updated: string | null;
 }
@@ -79,6 +83,13 @@ export function latestOf(versions: readonly IndexEntry[]): IndexEntry | undefine
   return versions.find((e) => parseVersion(e.version)?.prerelease.length === 0) ?? versions[0];
 }
 
+/** The engine an index entry says its chart needs: `engine: handlebars` in Chart.yaml, or the annotation that keeps it through helm package. */
+function engineOf(entry: IndexEntry): 'handlebars' | 'go' {
+  const annotations = entry.annotations;
+  const annotated = annotations !== null && typeof annotations === 'object' && Object.hasOwn(annotations, ENGINE_ANNOTATION) ? (annotations as Record<string, unknown>)[ENGINE_ANNOTATION] : undefined;
+  return (entry as { engine?: unknown }).engine === 'handlebars' || annotated === 'handlebars' ? 'handlebars' : 'go';
+}
+
 function makeDoc(repo: string, entry: IndexEntry): Doc {
   const keywords = Array.isArray(entry.keywords) ? (entry.keywords as unknown[]).filter((k): k is string => typeof k === 'string') : [];
   const maintainers = Array.isArray(entry.maintainers) ? (entry.maintainers as unknown[]) : [];
@@ -104,6 +115,7 @@ function makeDoc(repo: string, entry: IndexEntry): Doc {
       icon: safeIcon(entry.icon) ?? null,
       deprecated: entry.deprecated === true,
       type: str(entry.type) || 'application',
+      engine: engineOf(entry),
       keywords,
       updated: str(entry.created) ?? null,
     },
@@ -148,7 +160,21 @@ export class ChartSearch {
   /** The index each repository's documents were made from (a new one is read whole). */
   private readonly watched = new Map<string, RepositoryIndex>();
 
+  /** Counts the changes taken in, so that a page made from the index can say which state it shows (its ETag). */
+  private changes = 0;
+  /** Tells this index's states apart from another process's (a restart, a replica). */
+  private readonly instance = randomBytes(6).toString('hex');
+
   constructor(private readonly source: SearchSource) {}
+
+  /**
+   * A token that changes whenever the charts the index holds change (after taking in the latest changes): a
+   * page or response computed from the index is the same while the token is.
+   */
+  state(): string {
+    this.refresh();
+    return `${this.instance}-${this.changes}`;
+  }
 
   /** Takes in what changed since the last call. */
   private refresh(): void {
@@ -164,6 +190,7 @@ export class ChartSearch {
       for (const name of idx.names()) this.markDirty(repo, name);
     }
     if (this.dirty.size === 0) return;
+    this.changes++;
     for (const [key, { repo, name }] of this.dirty) {
       const idx = this.watched.get(repo);
       const latest = idx ? latestOf(idx.versionsOf(name)) : undefined;
@@ -229,4 +256,14 @@ export class ChartSearch {
     }
     return { results, total, page: query.page, perPage: query.perPage };
   }
+}
+
+/** The one index of each registry (or source), shared by the search API and the home page. */
+const shared = new WeakMap<SearchSource, ChartSearch>();
+
+/** The registry's search index, made on first use; every router that searches gets the same one. */
+export function chartSearchFor(source: SearchSource): ChartSearch {
+  let index = shared.get(source);
+  if (!index) shared.set(source, (index = new ChartSearch(source)));
+  return index;
 }

@@ -1,9 +1,10 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ChartroomError } from '../../core/errors.js';
-import { authorize, identify, may, route } from '../http.js';
+import type { Principal } from '../auth.js';
+import { identify, may, route, sendError } from '../http.js';
 import { checkRepo } from '../registry.js';
 import type { UiContext } from '../ui/context.js';
-import { ChartSearch, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_TERMS, queryTerms, type SearchQuery } from '../search.js';
+import { chartSearchFor, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_TERMS, queryTerms, type SearchQuery } from '../search.js';
 
 const DEFAULT_PER_PAGE = 20;
 /** Pages past this are refused rather than computed (there are never that many charts). */
@@ -51,12 +52,23 @@ function parseQuery(req: Request): SearchQuery {
 
 /**
  * GET /api/search: charts by name, keywords, description and maintainers, over the repositories the caller may
- * read (or the one `repo` names), from an index in memory.
+ * read (or the one `repo` names), from an index in memory (the registry's one index, which the home page shares).
+ * The caller is the Authorization header's, or else the web UI's login session (so the UI's script can search
+ * for a signed-in user); the answers are JSON either way, never a login redirect.
  */
 export function searchRouter(ctx: UiContext): Router {
   const { registry, policy } = ctx;
   const r = Router();
-  const index = new ChartSearch(registry);
+  const index = chartSearchFor(registry);
+
+  /** Who calls: Authorization first (its errors are the API's 401/429/503), else a valid session cookie, else anonymous (401 when reads need credentials). */
+  const caller = async (req: Request, res: Response): Promise<Principal | undefined | false> => {
+    if (!req.headers.authorization) {
+      const session = await ctx.sessions.read(req);
+      if (session) return session.principal;
+    }
+    return identify(req, res, policy, 'read');
+  };
 
   r.get(
     '/api/search',
@@ -64,11 +76,15 @@ export function searchRouter(ctx: UiContext): Router {
       const query = parseQuery(req);
       if (query.repo !== undefined) {
         // One repository: the same answers as its other read routes (401/403, then 404 if it does not exist).
-        if ((await authorize(req, res, policy, query.repo, 'read')) === false) return;
+        const principal = await caller(req, res);
+        if (principal === false) return;
+        if (!may(policy, principal, query.repo, 'read')) {
+          return sendError(res, 'FORBIDDEN', `${principal?.name ?? 'anonymous'} may not read ${query.repo ? `repository ${query.repo}` : 'the root repository'}`);
+        }
         registry.readIndex(query.repo);
         return void res.json(index.search(query, () => true));
       }
-      const principal = await identify(req, res, policy, 'read');
+      const principal = await caller(req, res);
       if (principal === false) return;
       res.json(index.search(query, (repo) => may(policy, principal, repo, 'read')));
     }),

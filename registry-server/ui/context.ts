@@ -80,6 +80,9 @@ export function chromeFor(req: Request, caller: UiCaller | undefined, title: str
 export function sendHtml(res: Response, status: number, html: string): void {
   res.setHeader('Content-Security-Policy', UI_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  // Not the registry's no-referrer: with it, browsers send `Origin: null` on the pages' own form posts (login,
+  // logout, delete), which the cross-site write check must refuse. Other sites still learn nothing.
+  res.setHeader('Referrer-Policy', 'same-origin');
   res.status(status).type('html').send(html);
 }
 

@@ -225,9 +225,9 @@ describe('operations', () => {
   it('lists the charts on a page for browsers, escaping what charts say', async () => {
     const c = packagedChart(tmp.dir, 'htmlish', '1.0.0', { 'Chart.yaml': 'apiVersion: v2\nname: htmlish\nversion: 1.0.0\ndescription: "<script>alert(1)</script>"\n' });
     expect((await publish(c.data)).status).toBe(201);
-    const page = await (await http('/')).text();
-    expect(page).toContain('<a href="charts/htmlish-1.0.0.tgz">1.0.0</a>');
-    expect(page).toContain('<a href="ui/charts/htmlish">htmlish</a>');
+    const page = await (await http('/?q=htmlish')).text();
+    expect(page).toContain('<span class="result-version">1.0.0</span>');
+    expect(page).toContain('<a class="result-name" href="ui/charts/htmlish">htmlish</a>');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('<script>alert');
     expect(page).toContain(`helm repo add chartroom ${reg.url}`);

@@ -1,5 +1,5 @@
-// The registry-hardening issue, auth and landing-page half: private reads, password-guessing floods, the
-// landing page's amplification, and names that are also Object.prototype's keys. Every test runs a real
+// The registry-hardening issue, auth and home-page half: private reads, password-guessing floods, the
+// home page's amplification, and names that are also Object.prototype's keys. Every test runs a real
 // registry in this process on 127.0.0.1; clients pick their source address in 127/8 to act as several hosts.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
@@ -142,14 +142,20 @@ describe('item 1: --require-auth-for-reads covers /, /info and /metrics, and the
     expect((await publish(reg, ADMIN, packagedChart(tmp.dir, 'bchart', '1.0.0').data, 'team-b')).status).toBe(201);
   });
 
-  it('answers anonymous /, /info and /metrics with 401 and WWW-Authenticate, telling nothing; /health stays open', async () => {
-    for (const path of ['/', '/info', '/metrics']) {
+  it('answers anonymous /info and /metrics with 401 and WWW-Authenticate, and / with a sign-in prompt, telling nothing; /health stays open', async () => {
+    for (const path of ['/info', '/metrics']) {
       const a = await call(reg, path);
       expect([path, a.status]).toEqual([path, 401]);
       expect(a.headers['www-authenticate']).toBe('Basic realm="chartroom"');
       expect(JSON.parse(a.body)).toEqual({ error: expect.any(String) });
       for (const secret of ['rootchart', 'root-secret-description', 'team-a', 'team-b', 'achart', 'versions', 'charts"']) expect(a.body).not.toContain(secret);
     }
+    // The home page is the registry's front door for browsers: a sign-in prompt, not the browser's password popup.
+    const home = await call(reg, '/');
+    expect(home.status).toBe(200);
+    expect(home.headers['www-authenticate']).toBeUndefined();
+    expect(home.body).toContain('id="sign-in-needed"');
+    for (const secret of ['rootchart', 'root-secret-description', 'team-a', 'team-b', 'achart', 'versions', 'charts"']) expect(home.body).not.toContain(secret);
     expect((await call(reg, '/', { headers: { Authorization: basic('admin', 'wrong') }, from: '127.0.1.1' })).status).toBe(401);
     const health = await call(reg, '/health');
     expect([health.status, JSON.parse(health.body)]).toEqual([200, { healthy: true }]);
@@ -158,17 +164,17 @@ describe('item 1: --require-auth-for-reads covers /, /info and /metrics, and the
   it('lists only the repositories the caller may read', async () => {
     const a = await call(reg, '/', { headers: { Authorization: TEAM_A } });
     expect(a.status).toBe(200);
-    expect(a.body).toContain('<a href="team-a/index.yaml">team-a</a>');
+    expect(a.body).toContain('<a href="team-a/index.yaml">team-a/index.yaml</a>');
     for (const hidden of ['team-b', 'bchart', 'rootchart', 'root-secret-description']) expect(a.body).not.toContain(hidden);
 
     const root = await call(reg, '/', { headers: { Authorization: ROOTER } });
     expect(root.status).toBe(200);
-    expect(root.body).toContain('<a href="charts/rootchart-1.0.0.tgz">1.0.0</a>');
+    expect(root.body).toContain('<a class="result-name" href="ui/charts/rootchart">rootchart</a>');
     expect(root.body).toContain('root-secret-description');
     for (const hidden of ['team-a', 'team-b']) expect(root.body).not.toContain(hidden);
 
     const admin = await call(reg, '/', { headers: { Authorization: ADMIN } });
-    for (const shown of ['rootchart', 'root-secret-description', '<a href="team-a/index.yaml">team-a</a>', '<a href="team-b/index.yaml">team-b</a>']) expect(admin.body).toContain(shown);
+    for (const shown of ['rootchart', 'root-secret-description', '<a href="team-a/index.yaml">team-a/index.yaml</a>', '<a href="team-b/index.yaml">team-b/index.yaml</a>']) expect(admin.body).toContain(shown);
   });
 
   it('gives the counts of every repository only to a caller who may read every repository', async () => {
@@ -192,7 +198,7 @@ describe('item 1: --require-auth-for-reads covers /, /info and /metrics, and the
   });
 });
 
-describe('item 3: the landing page is built from data, never by substitution of what clients or charts say', () => {
+describe('item 3: the home page is built from data, never by substitution of what clients or charts say', () => {
   let reg: Reg;
   const description = 'uses ${URL} and ${URL} $& $\' $` $$ $1 <b>bold</b> "q" URL/api/charts';
 
@@ -209,11 +215,16 @@ describe('item 3: the landing page is built from data, never by substitution of 
 
   it('answers a Host full of $-patterns with a small page that shows descriptions verbatim, escaped', async () => {
     const host = "$&$'$`".repeat(16);
-    const a = await call(reg, '/', { headers: { Host: host }, maxBytes: 1024 * 1024 });
+    const a = await call(reg, '/?q=dollars', { headers: { Host: host }, maxBytes: 1024 * 1024 });
     expect(a.status).toBe(200);
-    expect(a.bytes).toBeLessThan(64 * 1024);
-    expect(a.body).toContain(`<td>${Handlebars.escapeExpression(description)}</td>`);
-    expect(a.body.split('${URL}').length - 1).toBe(2 + 20 * 10);
+    expect(a.body).toContain(`<p class="result-description">${Handlebars.escapeExpression(description)}</p>`);
+    expect(a.body.split('${URL}').length - 1).toBe(2);
+    // Twenty descriptions full of ${URL} (one page of results): each shown verbatim, nothing multiplied.
+    const amp = await call(reg, '/?q=amp', { headers: { Host: host }, maxBytes: 1024 * 1024 });
+    expect(amp.status).toBe(200);
+    expect(amp.bytes).toBeLessThan(64 * 1024);
+    expect(amp.body.split('${URL}').length - 1).toBe(20 * 10);
+    expect(amp.body).not.toContain(Handlebars.escapeExpression(host));
     // Not a host name: the page falls back to localhost rather than echo it.
     expect(a.body).toContain('helm repo add chartroom http://localhost</code>');
     expect(a.body).not.toContain(Handlebars.escapeExpression(host));
@@ -400,7 +411,7 @@ describe('item 4: names that are also Object.prototype keys are plain names', ()
     expect((await call(reg, '/api/__proto__/charts', { headers: { Authorization: PROTO } })).status).toBe(404);
     const page = await call(reg, '/', { headers: { Authorization: CTOR } });
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<a href="constructor/index.yaml">constructor</a>');
+    expect(page.body).toContain('<a href="constructor/index.yaml">constructor/index.yaml</a>');
   });
 
   it('answers wrong passwords for users named like Object.prototype keys with 401, then 429, never 500', async () => {

@@ -486,7 +486,9 @@ describe('manifests', () => {
     expect(idx.entries.pushed[0]).toMatchObject({ version: '1.2.3', digest: sha(a.archive), urls: ['charts/pushed-1.2.3.tgz'] });
     expect(Buffer.from(await (await http('/charts/pushed-1.2.3.tgz')).arrayBuffer()).equals(a.archive)).toBe(true);
     expect(((await (await http('/api/charts/pushed/1.2.3')).json()) as { description: string }).description).toBe('pushed <over> OCI');
-    expect(await (await http('/')).text()).toContain('<a href="charts/pushed-1.2.3.tgz">1.2.3</a>');
+    const home = await (await http('/')).text();
+    expect(home).toContain('<a class="result-name" href="ui/charts/pushed">pushed</a>');
+    expect(home).toMatch(/class="result-version"[^>]*>[^<]*1\.2\.3/);
     for (const ref of ['1.2.3', a.digest]) {
       const get = await http(`/v2/pushed/manifests/${ref}`, { headers: { Authorization: READER, Accept: MEDIA_TYPE_MANIFEST } });
       expect(get.status).toBe(200);

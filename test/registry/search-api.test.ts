@@ -82,6 +82,7 @@ describe('GET /api/search', () => {
       icon: 'https://example.com/nginx.png',
       deprecated: false,
       type: 'application',
+      engine: 'handlebars',
       keywords: ['http', 'web'],
       updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
