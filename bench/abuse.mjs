@@ -132,7 +132,7 @@ export async function run() {
         count(r.status);
       });
       const page = await (await fetch(`${server.url}/`)).text();
-      console.log(`landing page after the phantom reads: ${page.length} bytes; repositories: ${JSON.stringify((await (await fetch(`${server.url}/info`)).json()))}`);
+      console.log(`home page after the phantom reads: ${page.length} bytes; repositories: ${JSON.stringify((await (await fetch(`${server.url}/info`)).json()))}`);
     }),
   );
   return results;
