@@ -76,7 +76,9 @@ describe('the real helm against chart serve over OCI, auth on', () => {
     expect(index.entries.hello.map((e) => e.version)).toEqual(['1.0.0-rc.1', '0.2.0', '0.1.5', '0.1.0']);
     expect(index.entries.hello.find((e) => e.version === '0.1.0')!.digest).toBe(sha(readFileSync(tgz)));
     expect(((await (await http('/api/team-a/charts/hello')).json()) as { version: string }[]).map((e) => e.version)).toEqual(['0.1.0']);
-    expect(await (await http('/')).text()).toContain('<a href="charts/hello-0.2.0.tgz">0.2.0</a>');
+    const home = await (await http('/')).text();
+    expect(home).toContain('<a class="result-name" href="ui/charts/hello">hello</a>');
+    expect(home).toMatch(/class="result-version"[^>]*>0\.2\.0</);
     // helm repo add sees the pushed charts as any others.
     await h(['repo', 'add', 'classic', serve.url]);
     expect(said(await h(['search', 'repo', 'classic/hello']))).toContain('0.2.0');
