@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('.', import.meta.url)).replace(/[\\/]$/, '');
 const TIERS = {
   unit: ['test/core/', 'test/unit/', 'test/storage/local.test.ts'],
   cli: ['test/golden.test.ts', 'test/scaffold-parity.test.ts', 'test/cli/', 'test/interop/', 'test/repo/index-json.test.ts'],
-  integration: ['test/registry/', 'test/storage/s3.test.ts', 'test/repo/dependency.test.ts', 'test/repo/repo-cli.test.ts'],
+  integration: ['test/registry/', 'test/storage/s3.test.ts', 'test/repo/dependency.test.ts', 'test/repo/repo-cli.test.ts', 'test/browser/'],
   kube: ['test/kube/', 'test/release/'],
 };
 

@@ -11,6 +11,7 @@ import * as abuse from './abuse.mjs';
 import * as release from './release.mjs';
 import * as goTemplate from './go-template.mjs';
 import * as oci from './oci.mjs';
+import * as ui from './ui.mjs';
 
 const results = [startup.run(), ...scaffold.run(), ...big.run(), ...goTemplate.run()];
 const registryFigures = await registry.run();
@@ -18,6 +19,7 @@ results.push(...(await repo.run()));
 const abuseFigures = await abuse.run();
 const releaseFigures = await release.run();
 const ociFigures = await oci.run();
+const uiFigures = await ui.run();
 mkdirSync(WORK, { recursive: true });
-writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, registry: registryFigures, abuse: abuseFigures, release: releaseFigures, oci: ociFigures }, null, 2));
+writeFileSync(join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, registry: registryFigures, abuse: abuseFigures, release: releaseFigures, oci: ociFigures, ui: uiFigures }, null, 2));
 console.log(`\n${results.filter((r) => r.met).length}/${results.length} goals met; details in bench/.work/results.json`);
