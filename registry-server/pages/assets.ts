@@ -32,6 +32,8 @@ table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}
 th,td{border-bottom:1px solid var(--line);padding:.4rem .6rem;text-align:left;vertical-align:top}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;background:var(--code)}
 code{padding:.1rem .3rem;border-radius:4px}
+td code{overflow-wrap:anywhere;word-break:break-word}
+td{overflow-wrap:anywhere}
 pre{padding:.8rem;border-radius:6px;overflow:auto;max-height:40rem}
 pre code{padding:0;background:none}
 .install code{display:block;white-space:pre-wrap;word-break:break-all;padding:.6rem;user-select:all}

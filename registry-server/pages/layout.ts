@@ -29,7 +29,7 @@ export const hb = Handlebars.create();
 hb.registerPartial(
   'head',
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="same-origin"><link rel="stylesheet" href="{{chrome.styleHref}}"><script src="{{chrome.scriptHref}}" defer></script>
+<meta name="referrer" content="same-origin"><link rel="icon" href="data:,"><link rel="stylesheet" href="{{chrome.styleHref}}"><script src="{{chrome.scriptHref}}" defer></script>
 <title>{{chrome.title}} &middot; Chartroom registry</title></head>
 <body><a class="skip" href="#main">Skip to content</a>
 <header class="site"><a class="brand" href="{{chrome.homeHref}}">Chartroom registry</a>
