@@ -167,6 +167,8 @@ export async function run() {
       console.log(`  seeded in ${results.seedSeconds.toFixed(0)} s (${((CHARTS * VERSIONS) / results.seedSeconds).toFixed(0)} versions/s)`);
       if (kept) writeFileSync(join(kept, '.seeded'), '');
     }
+    // First views must compute their pages: drop the page models an earlier run kept in the store.
+    rmSync(join(dir, 'ui', 'models'), { recursive: true, force: true });
     const server = await serve(dir);
     results.startMs = server.startMs;
     // Memory with the index loaded and nothing served yet, to tell the index's share from the pages'.

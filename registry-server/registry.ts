@@ -57,6 +57,9 @@ export function checkVersion(version: string): string {
   return version;
 }
 
+/** Syncs between two listings of the old layout's entries, when the store can tell records did not change. */
+const LEGACY_LIST_EVERY = 30;
+
 const prefixOf = (repo: string) => (repo ? `repos/${repo}/` : '');
 /** The commit point of a version: one record per archive file name, so two charts can never share a URL. */
 const recordKey = (repo: string, file: string) => `index/${repo ? `${repo}/` : ''}${file}.json`;
@@ -233,6 +236,10 @@ export class ChartRegistry {
   /** Versions whose manifest names a subject, by repo + subject digest (for the referrers API). */
   private readonly subjects = new Map<string, Set<string>>();
   private syncing: Promise<{ added: number; removed: number }> | undefined;
+  /** The store's change token for `index/` as of the last full sync (see ObjectStore.changeToken). */
+  private recordsToken: string | undefined;
+  /** Syncs since the old layout's entries were last listed (they are never written now; see doSync). */
+  private syncsSinceLegacy = Infinity;
   readonly store: ObjectStore;
 
   constructor(private readonly opts: RegistryOptions) {
@@ -302,8 +309,19 @@ export class ChartRegistry {
 
   private async doSync(): Promise<{ added: number; removed: number }> {
     const started = Date.now();
+    // Nothing to do when the store can tell that no record came, changed or went since the last sync (local disk,
+    // where listing 30,000 records every two seconds would cost more than everything else the server does). The
+    // old layout's entries are never written by this version; they are listed at start and then once a minute or
+    // so (an older replica may still write them during an upgrade).
+    const token = this.store.changeToken ? await this.store.changeToken('index/') : undefined;
+    const legacyDue = this.syncsSinceLegacy >= LEGACY_LIST_EVERY;
+    if (token !== undefined && token === this.recordsToken && !legacyDue) {
+      this.syncsSinceLegacy++;
+      return { added: 0, removed: 0 };
+    }
     const records = await listAll(this.store, 'index/');
     const legacy = [...(await listAll(this.store, 'meta/')), ...(await listAll(this.store, 'repos/')).filter((o) => o.key.includes('/meta/'))];
+    this.syncsSinceLegacy = 0;
     const seen = new Set<string>();
     const toRead: ObjectInfo[] = [];
     for (const o of [...records, ...legacy]) {
@@ -347,6 +365,7 @@ export class ChartRegistry {
       }
     }
     for (const [key, at] of this.recentlyDeleted) if (at < started - 60_000) this.recentlyDeleted.delete(key);
+    this.recordsToken = token;
     return { added, removed };
   }
 

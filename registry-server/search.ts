@@ -229,30 +229,37 @@ export class ChartSearch {
     const terms = queryTerms(query.q);
     const whole = terms.join(' ');
     const allowed = new Map<string, boolean>();
-    const buckets: Doc[][] = [[], [], [], [], []];
-    for (const doc of this.order()) {
+    const docs = this.order();
+    // Two passes and no list of matches: the first ranks every chart into one byte each and counts each rank, the
+    // second takes the page's charts in rank order. A query allocates a byte per chart, not a list of them all.
+    const ranks = new Uint8Array(docs.length);
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i];
       const r = doc.result;
-      if (query.repo !== undefined && r.repo !== query.repo) continue;
-      if (query.deprecated !== undefined && r.deprecated !== query.deprecated) continue;
-      if (query.type !== undefined && r.type !== query.type) continue;
-      let ok = allowed.get(r.repo);
-      if (ok === undefined) allowed.set(r.repo, (ok = readable(r.repo)));
-      if (!ok) continue;
-      const k = rank(doc, whole, terms);
-      if (k !== NO_MATCH) buckets[k].push(doc);
+      let k = NO_MATCH;
+      if ((query.repo === undefined || r.repo === query.repo) && (query.deprecated === undefined || r.deprecated === query.deprecated) && (query.type === undefined || r.type === query.type)) {
+        let ok = allowed.get(r.repo);
+        if (ok === undefined) allowed.set(r.repo, (ok = readable(r.repo)));
+        if (ok) k = rank(doc, whole, terms);
+      }
+      ranks[i] = k;
+      if (k !== NO_MATCH) counts[k]++;
     }
-    const total = buckets.reduce((n, b) => n + b.length, 0);
+    const total = counts.reduce((n, c) => n + c, 0);
     const from = (query.page - 1) * query.perPage;
     const results: SearchResult[] = [];
     let skip = from;
-    for (const b of buckets) {
-      if (results.length >= query.perPage) break;
-      if (skip >= b.length) {
-        skip -= b.length;
+    for (let k = 0; k < counts.length && results.length < query.perPage; k++) {
+      if (skip >= counts[k]) {
+        skip -= counts[k];
         continue;
       }
-      for (let i = skip; i < b.length && results.length < query.perPage; i++) results.push(b[i].result);
-      skip = 0;
+      for (let i = 0; i < docs.length && results.length < query.perPage; i++) {
+        if (ranks[i] !== k) continue;
+        if (skip > 0) skip--;
+        else results.push(docs[i].result);
+      }
     }
     return { results, total, page: query.page, perPage: query.perPage };
   }

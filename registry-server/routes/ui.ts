@@ -21,6 +21,36 @@ function sizeText(bytes: number): string {
 }
 
 /**
+ * Chart pages as sent, by ETag (whose state names everything a page shows), for callers without a session: a page
+ * asked for again is sent without rendering it again. Least recently used first out, bounded by bytes.
+ */
+class PageCache {
+  private readonly pages = new Map<string, string>();
+  private chars = 0;
+  constructor(private readonly maxChars = 16 * 1024 * 1024) {}
+
+  get(etag: string): string | undefined {
+    const html = this.pages.get(etag);
+    if (html !== undefined) {
+      this.pages.delete(etag);
+      this.pages.set(etag, html);
+    }
+    return html;
+  }
+
+  put(etag: string, html: string): void {
+    if (html.length > this.maxChars / 8 || this.pages.has(etag)) return;
+    this.pages.set(etag, html);
+    this.chars += html.length;
+    for (const [k, v] of this.pages) {
+      if (this.chars <= this.maxChars) break;
+      this.pages.delete(k);
+      this.chars -= v.length;
+    }
+  }
+}
+
+/**
  * Where a chart page's route parameters point: the repository ('' the root one), checked; the chart's versions
  * (newest first); the caller. Answers itself (404 page, login redirect, 403) and returns false when there is no
  * such chart or the caller may not read it. Shared by every page about one chart.
@@ -72,6 +102,7 @@ export function pageHandler(fn: (req: Request, res: Response) => Promise<void>) 
 export function uiRouter(ctx: UiContext): Router {
   const r = Router();
   const { registry, policy } = ctx;
+  const pages = new PageCache();
 
   // The assets hold no data: they are served to anyone, so the login form is still styled.
   const asset = (body: string, etag: string, type: string) => (req: Request, res: Response) => {
@@ -111,7 +142,9 @@ export function uiRouter(ctx: UiContext): Router {
     const state = JSON.stringify([
       CHART_PAGE_TEMPLATE_VERSION,
       key,
-      ctx.baseUrl ?? req.headers.host ?? '',
+      ctx.baseUrl ?? `${req.protocol}://${req.headers.host ?? ''}`,
+      // The page's links are relative to its path, and the sign-in link names the whole URL.
+      req.originalUrl,
       versionRows.map((v) => [v.version, v.digest, v.created, v.appVersion]),
       (Array.isArray(entry.dependencies) ? (entry.dependencies as { name?: unknown }[]) : []).map((d) => idx.has(String(d?.name))),
       caller.session ? [caller.session.principal.name, caller.session.csrf, canDelete] : caller.principal ? 1 : 0,
@@ -124,6 +157,10 @@ export function uiRouter(ctx: UiContext): Router {
       res.setHeader('Content-Security-Policy', UI_CSP);
       return void res.status(304).end();
     }
+
+    // The state names everything the page shows: a page made for it before is the same page.
+    const made = caller.session ? undefined : pages.get(etag);
+    if (made !== undefined) return sendHtml(res, 200, made);
 
     const { model, signed } = await ctx.models.model(repo, entry);
     const provenance = await ctx.provenance.status(repo, entry, key, signed);
@@ -155,6 +192,7 @@ export function uiRouter(ctx: UiContext): Router {
         helmPull: `helm pull oci://${ociHost}/${repo ? `${repo}/` : ''}${name} --version ${entry.version}`,
       },
     });
+    if (!caller.session) pages.put(etag, html);
     sendHtml(res, 200, html);
   };
 

@@ -41,7 +41,54 @@ async function ensureDir(dir: string): Promise<void> {
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local';
 
+  /** Folders seen by changeToken: their modification time when last read, and the folders in them then. */
+  private readonly folders = new Map<string, { mtime: bigint; subfolders: string[] }>();
+
   constructor(readonly root: string) {}
+
+  /**
+   * The modification times of the prefix's folder and every folder below it. Every write here ends in a rename,
+   * link or unlink inside the key's folder, which changes that folder's time, so the token changes with every key
+   * added, replaced or deleted. A folder's entries are read again only when its time changed (a new subfolder
+   * changes it too), so an unchanged tree costs one stat per folder. File times are as coarse as the kernel's
+   * clock tick: a token whose newest time is under two seconds old may miss a change made in the same tick, so it
+   * is not given (undefined: list instead).
+   */
+  async changeToken(prefix: string): Promise<string | undefined> {
+    if (!prefix.endsWith('/')) return undefined;
+    const parts: string[] = [];
+    let newest = 0n;
+    const visit = async (dir: string): Promise<void> => {
+      let st;
+      try {
+        st = await fs.stat(dir, { bigint: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.folders.delete(dir);
+          parts.push(`${dir}:-`);
+          return;
+        }
+        throw e;
+      }
+      if (st.mtimeNs > newest) newest = st.mtimeNs;
+      parts.push(`${dir}:${st.mtimeNs}:${st.ino}`);
+      let seen = this.folders.get(dir);
+      if (!seen || seen.mtime !== st.mtimeNs) {
+        const entries = await fs.readdir(dir, { withFileTypes: true });
+        seen = { mtime: st.mtimeNs, subfolders: entries.filter((e) => e.isDirectory()).map((e) => e.name).sort() };
+        this.folders.set(dir, seen);
+      }
+      for (const sub of seen.subfolders) await visit(join(dir, sub));
+    };
+    try {
+      await visit(join(this.root, ...checkKey(prefix.slice(0, -1)).split('/')));
+    } catch {
+      // Anything odd: say nothing, the caller lists.
+      return undefined;
+    }
+    if (BigInt(Date.now()) * 1_000_000n - newest < 2_000_000_000n) return undefined;
+    return parts.join('|');
+  }
 
   private path(key: string): string {
     return join(this.root, ...checkKey(key).split('/'));
@@ -185,6 +232,10 @@ export class LocalObjectStore implements ObjectStore {
   /** Puts a complete temporary file in place of `key` under the write's condition (the file is linked or renamed away). */
   private async place(tmp: string, key: string, opts: PutOptions): Promise<ObjectInfo> {
     const target = this.path(key);
+    // A rename or link keeps the inode, size and mtime that make the ETag: describe the object from the temporary
+    // file, since a concurrent delete may remove the key as soon as it is in place (S3 answers the same way).
+    const st = await fs.stat(tmp);
+    const info: ObjectInfo = { key, etag: etagOf(st), size: st.size, lastModified: st.mtime };
     // A delete prunes folders it empties: should the target's folder vanish in between, make it again and retry.
     const intoFolder = async (move: () => Promise<void>) => {
       for (let attempt = 0; ; attempt++) {
@@ -216,8 +267,6 @@ export class LocalObjectStore implements ObjectStore {
       await intoFolder(() => fs.rename(tmp, target));
     }
     await this.syncDir(dirname(target));
-    const info = await this.head(key);
-    if (!info) throw new StorageUnavailable(`local storage: ${key} vanished after writing`);
     return info;
   }
 

@@ -73,6 +73,12 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Keys under a prefix in lexical order, a page at a time. */
   list(prefix: string, opts?: { cursor?: string; limit?: number }): Promise<ListPage>;
+  /**
+   * A token that changes whenever a key under `prefix` (a folder: ends with `/`) is added, replaced or deleted,
+   * for a backend that can tell cheaply; undefined when it cannot tell or is not sure (then callers list). Lets a
+   * replica's periodic sync skip listing thousands of keys when nothing changed.
+   */
+  changeToken?(prefix: string): Promise<string | undefined>;
 }
 
 /** A conditional write lost: the key exists (create-only) or changed (if-match). The registry handles it; never sent to a client. */

@@ -39,7 +39,9 @@ export const MODEL_FORMAT = 1;
 /** Where the models live in the registry's store; keys under `ui/` belong to the web UI. */
 export const MODEL_STORE_PREFIX = 'ui/models/';
 /** The largest stored model read back or written: anything larger is ignored (read) or not kept (write). */
-export const MAX_STORED_MODEL_BYTES = 16 * 1024 * 1024;
+export /** Store writes queued at most; models computed past it are served and kept in memory, not stored. */
+const MAX_PENDING_WRITES = 1000;
+const MAX_STORED_MODEL_BYTES = 16 * 1024 * 1024;
 
 /** What one stored model object holds: the format, the full cache key it was computed for, and the model. */
 interface StoredModel {
@@ -126,6 +128,8 @@ export class ModelCache {
   private readonly inflight = new Map<string, Promise<CachedModel>>();
   /** Store writes under way, by store key, so forget waits for them before deleting. */
   private readonly writes = new Map<string, Promise<void>>();
+  /** The last store write queued: writes run one after another. */
+  private writeTail: Promise<void> = Promise.resolve();
   private bytes = 0;
   constructor(
     private readonly registry: ChartRegistry,
@@ -252,8 +256,12 @@ export class ModelCache {
    * replacing only the object read (another replica's newer write wins). Failures are reported, never thrown.
    */
   private write(key: string, c: { model: ChartPageModel; signed: boolean }, store: ObjectStore, storeKey: string, replaceEtag: string | undefined): void {
-    if (this.writes.has(storeKey)) return;
-    const done = new Promise<void>((resolve) => setImmediate(resolve))
+    // Past this many writes waiting, a model is not stored: the store is a cache, and whoever needs it next computes it again.
+    if (this.writes.has(storeKey) || this.writes.size >= MAX_PENDING_WRITES) return;
+    // One write at a time, after the answer is sent: a write with its fsyncs holds a thread of libuv's small pool,
+    // and a burst of first views must not queue the reads of the pages being asked for behind the keeping of others.
+    const done = this.writeTail
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(async () => {
         const doc: StoredModel = { format: MODEL_FORMAT, key, signed: c.signed, model: c.model };
         const body = Buffer.from(JSON.stringify(doc));
@@ -264,6 +272,7 @@ export class ModelCache {
         if (!(e instanceof PreconditionFailed)) this.warn(`cannot store the page model ${storeKey}`, e);
       })
       .finally(() => this.writes.delete(storeKey));
+    this.writeTail = done;
     this.writes.set(storeKey, done);
   }
 
