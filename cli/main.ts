@@ -36,23 +36,47 @@ const program = new Command('chart')
     buildContext({ ...program.opts<{ configDir?: string; cacheDir?: string; kubeconfig?: string; kubeContext?: string }>(), transport: registryTransport(actionCommand.opts()) });
   });
 
-registerCreate(program);
-registerLint(program);
-registerTemplate(program);
-registerPackage(program);
-registerVerify(program);
-registerShow(program);
-registerVersion(program);
-registerRepo(program);
-registerSearch(program);
-registerPull(program);
-registerPublish(program);
-registerPush(program);
-registerRegistry(program);
-registerDependency(program);
-registerInstall(program);
-registerReleases(program);
-registerServe(program);
+/** Every command, in help order, with the names (and aliases) that select it. */
+const COMMANDS: [(p: Command) => void, string[]][] = [
+  [registerCreate, ['create']],
+  [registerLint, ['lint']],
+  [registerTemplate, ['template']],
+  [registerPackage, ['package']],
+  [registerVerify, ['verify']],
+  [registerShow, ['show', 'inspect']],
+  [registerVersion, ['version']],
+  [registerRepo, ['repo']],
+  [registerSearch, ['search']],
+  [registerPull, ['pull', 'fetch']],
+  [registerPublish, ['publish']],
+  [registerPush, ['push']],
+  [registerRegistry, ['registry']],
+  [registerDependency, ['dependency', 'dep']],
+  [registerInstall, ['install', 'upgrade']],
+  [registerReleases, ['list', 'ls', 'history', 'hist', 'status', 'get', 'rollback', 'uninstall', 'diff', 'test']],
+  [registerServe, ['serve']],
+];
+/** Global options that take a value as the next argument. */
+const GLOBAL_WITH_VALUE = new Set(['--config-dir', '--cache-dir', '--kubeconfig', '--kube-context']);
+
+/**
+ * The command a run names, 'version-flag' for `chart --version`, or undefined (help, a mistyped command):
+ * only that command's flags are declared, which saves every run the few milliseconds of declaring them all.
+ */
+function invoked(argv: string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--version') return 'version-flag';
+    if (a === '--help' || a === '-h' || a === '--') return undefined;
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+const named = invoked(process.argv);
+const chosen = named === 'version-flag' ? [] : COMMANDS.filter(([, names]) => named !== undefined && names.includes(named));
+for (const [register] of chosen.length || named === 'version-flag' ? chosen : COMMANDS) register(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`Error: ${(e as Error).message}\n`);

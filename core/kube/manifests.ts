@@ -1,6 +1,7 @@
 import { ChartroomError, lineOf } from '../errors.js';
 import { loadYaml } from '../yaml.js';
 import { parseHook, type HookSpec } from './hooks.js';
+import { scanManifest } from './manifest-scan.js';
 
 /** Helm's install order of kinds; unknown kinds go last, alphabetically. */
 export const INSTALL_ORDER = [
@@ -87,7 +88,27 @@ function invalidYaml(t: RenderedFile, err: ChartroomError, line: number): Chartr
   });
 }
 
-/** Parses one rendered file into documents; every document must be a YAML mapping (or empty). */
+function parseDocument(t: RenderedFile, doc: string, startInOutput: number): Record<string, unknown> | null {
+  let object: unknown;
+  try {
+    object = loadYaml(doc, t.file);
+  } catch (e) {
+    if (!(e instanceof ChartroomError)) throw e;
+    const outputLineOffset = startInOutput >= 0 ? t.content.slice(0, startInOutput).split('\n').length - 1 : 0;
+    throw invalidYaml(t, e, (e.details.line ?? 1) + outputLineOffset);
+  }
+  if (object !== null && object !== undefined && (typeof object !== 'object' || Array.isArray(object))) {
+    throw new ChartroomError('INVALID_YAML', `template produced a YAML document that is not a mapping: ${JSON.stringify(doc.slice(0, 60))}`, { file: t.file, chart: t.chart.metadata.name });
+  }
+  return (object ?? null) as Record<string, unknown> | null;
+}
+
+/**
+ * Parses one rendered file into documents; every document must be a YAML mapping (or empty). A document in
+ * the plain block style templates write is checked and its head read in one pass (manifest-scan.ts), and is
+ * parsed only when someone reads its `object`; any other document is parsed at once by the full YAML parser,
+ * which words the error when there is one.
+ */
 export function parseRenderedFile(t: RenderedFile): Manifest[] {
   const out: Manifest[] = [];
   const docs = splitDocuments(t.content);
@@ -95,18 +116,23 @@ export function parseRenderedFile(t: RenderedFile): Manifest[] {
   for (const doc of docs) {
     const startInOutput = t.content.indexOf(doc, searchFrom);
     searchFrom = startInOutput + doc.length;
-    const outputLineOffset = startInOutput >= 0 ? t.content.slice(0, startInOutput).split('\n').length - 1 : 0;
-    let object: unknown;
-    try {
-      object = loadYaml(doc, t.file);
-    } catch (e) {
-      if (!(e instanceof ChartroomError)) throw e;
-      throw invalidYaml(t, e, (e.details.line ?? 1) + outputLineOffset);
+    const head = scanManifest(doc);
+    if (head) {
+      let parsed: Record<string, unknown> | null | undefined = head.empty ? null : undefined;
+      out.push({
+        source: t.path,
+        content: doc,
+        kind: head.kind,
+        name: head.name,
+        apiVersion: head.apiVersion,
+        get object() {
+          return parsed === undefined ? (parsed = parseDocument(t, doc, startInOutput)) : parsed;
+        },
+        hook: parseHook(head.annotations),
+      });
+      continue;
     }
-    if (object !== null && object !== undefined && (typeof object !== 'object' || Array.isArray(object))) {
-      throw new ChartroomError('INVALID_YAML', `template produced a YAML document that is not a mapping: ${JSON.stringify(doc.slice(0, 60))}`, { file: t.file, chart: t.chart.metadata.name });
-    }
-    const obj = (object ?? null) as Record<string, unknown> | null;
+    const obj = parseDocument(t, doc, startInOutput);
     const meta = (obj?.metadata ?? {}) as { name?: unknown; annotations?: unknown };
     out.push({
       source: t.path,
