@@ -1,10 +1,10 @@
-import { createInterface } from 'node:readline';
+import { readline } from '../core/builtin.js';
 
 /** Asks a question on the terminal (stderr); with `hidden`, what is typed is not echoed (passwords, passphrases). */
 export function ask(question: string, hidden: boolean): Promise<string> {
   const stdin = process.stdin;
   if (!hidden) {
-    const rl = createInterface({ input: stdin, output: process.stderr, terminal: true });
+    const rl = readline().createInterface({ input: stdin, output: process.stderr, terminal: true });
     return new Promise((resolve) => rl.question(question, (answer) => (rl.close(), resolve(answer))));
   }
   return new Promise((resolve, reject) => {

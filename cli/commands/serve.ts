@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { v8 } from '../../core/builtin.js';
 import type { Command } from 'commander';
 import { runCommand } from '../output.js';
 
@@ -40,7 +40,7 @@ export function register(program: Command): void {
         // dynamic heap growth then lets the old generation balloon (600 MB peak RSS at 10,000 charts in
         // bench/ui.mjs, against a live heap near 110 MB) before collecting it. Growing the heap by at most half each
         // time keeps the same load near 280 MB at the same speed. CHARTROOM_SERVE_HEAP=default keeps V8's growth.
-        if (process.env.CHARTROOM_SERVE_HEAP !== 'default') setFlagsFromString('--heap-growing-percent=50');
+        if (process.env.CHARTROOM_SERVE_HEAP !== 'default') v8().setFlagsFromString('--heap-growing-percent=50');
         // In the CLI bundle the server is the separate dist/server.cjs; from source it is imported directly.
         const entry: typeof import('../../registry-server/entry.js') = typeof require === 'function' ? require('./server.cjs') : await import('../../registry-server/entry.js');
         const { resolveServerConfig, startRegistry } = entry;

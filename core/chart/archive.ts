@@ -1,4 +1,5 @@
-import { gunzip, gunzipSync, gzipSync, constants as zlibConstants, type ZlibOptions } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
+import { zlib } from '../builtin.js';
 import { createRequire } from 'node:module';
 
 type TarLib = { Header: typeof import('tar/header').Header; Pax: typeof import('tar/pax').Pax };
@@ -85,7 +86,7 @@ export function readChartArchive(gz: Buffer, source: string, limits: ArchiveLimi
   checkGzip(gz, source);
   let tarBuf: Buffer;
   try {
-    tarBuf = gunzipSync(gz, { maxOutputLength: maxInflated(limits) });
+    tarBuf = zlib().gunzipSync(gz, { maxOutputLength: maxInflated(limits) });
   } catch (e) {
     inflateFailed(source, limits, e);
   }
@@ -133,7 +134,7 @@ export async function readChartArchiveAsync(gz: Buffer, source: string, limits: 
 }
 
 function gunzipAsync(gz: Buffer, options: ZlibOptions): Promise<Buffer> {
-  return new Promise((resolve, rejectPromise) => gunzip(gz, options, (err, out) => (err ? rejectPromise(err) : resolve(out))));
+  return new Promise((resolve, rejectPromise) => zlib().gunzip(gz, options, (err, out) => (err ? rejectPromise(err) : resolve(out))));
 }
 
 /** Walks an inflated tar, applying every rule readChartArchive promises. */
@@ -229,5 +230,6 @@ export function writeChartArchive(topDir: string, files: ChartFile[], opts: Writ
     if (pad) blocks.push(Buffer.alloc(pad));
   }
   blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks), { level: zlibConstants.Z_DEFAULT_COMPRESSION });
+  const z = zlib();
+  return z.gzipSync(Buffer.concat(blocks), { level: z.constants.Z_DEFAULT_COMPRESSION });
 }

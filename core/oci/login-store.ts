@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { childProcess } from '../builtin.js';
 import { readFileSync } from 'node:fs';
 import { ChartroomError } from '../errors.js';
 import { writeFileAtomic } from '../atomic-file.js';
@@ -122,7 +122,7 @@ function readConfig(file: string, what: string): DockerConfigFile {
 /** Runs a credential helper by the protocol docker defines: `get` with the server URL on stdin, JSON on stdout. */
 export function runCredentialHelper(helper: string, server: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true }, (err, stdout) => {
+    const child = childProcess().execFile(`docker-credential-${helper}`, ['get'], { timeout: timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true }, (err, stdout) => {
       if (err) reject(Object.assign(err, { stdout }));
       else resolve(stdout);
     });

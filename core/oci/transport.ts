@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { tls } from '../builtin.js';
 import type { Agent, request as undiciRequest } from 'undici';
 
 /** The two parts of undici used here, loaded on first use. */
@@ -118,7 +118,7 @@ export class RegistryTransport {
     const s = this.settings;
     if (!!s.certFile !== !!s.keyFile) throw new ChartroomError('FILE_NOT_FOUND', `--cert-file and --key-file go together (got only ${s.certFile ? '--cert-file' : '--key-file'})`, { hint: 'give both: the client certificate and its private key' });
     // `ca` replaces Node's trusted roots: keep them, so a redirect to public storage still verifies.
-    const ca = s.caFile ? [...rootCertificates, readPem(s.caFile, '--ca-file').toString('utf8')] : undefined;
+    const ca = s.caFile ? [...tls().rootCertificates, readPem(s.caFile, '--ca-file').toString('utf8')] : undefined;
     const trust = { ...(ca ? { ca } : {}), rejectUnauthorized: !s.insecureSkipTlsVerify, timeout: 30_000 };
     const own = new undici.Agent({ connect: { ...trust, ...(s.certFile ? { cert: readPem(s.certFile, '--cert-file'), key: readPem(s.keyFile!, '--key-file') } : {}) } });
     const other = new undici.Agent({ connect: trust });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
+import { v8 } from '../../core/builtin.js';
 import { ChartroomError, lineOf } from '../../core/errors.js';
 import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
@@ -59,7 +59,7 @@ function cachedParse(cache: EngineCache | undefined, sources: { path: string; da
   const hit = cache?.read('go-templates', key);
   if (!hit) return { key };
   try {
-    const trees = deserialize(hit) as ParsedTemplate[];
+    const trees = v8().deserialize(hit) as ParsedTemplate[];
     if (Array.isArray(trees) && trees.length === sources.length && trees.every((t, i) => t?.name === sources[i].path && t.root?.type === 'list' && t.defines instanceof Map)) return { key, trees };
   } catch {
     // A torn or foreign entry: parse again.
@@ -216,7 +216,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     }
   }
 
-  if (!cached && inputs.cache && fresh.length) inputs.cache.write('go-templates', cacheKey, serialize(fresh));
+  if (!cached && inputs.cache && fresh.length) inputs.cache.write('go-templates', cacheKey, v8().serialize(fresh));
 
   const out: RenderedTemplate[] = [];
   let notes: string | undefined;
