@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { v8 } from '../../core/builtin.js';
 import { ChartroomError, lineOf } from '../../core/errors.js';
 import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
@@ -7,6 +6,7 @@ import type { ChartUnit, EngineCache, EngineOutput, RenderedTemplate, RenderInpu
 import { chartObject } from '../handlebars/context.js';
 import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, tracedSourceLine, type ExecBudget, type ExecEnv } from './exec.js';
 import { parse } from './parse/parser.js';
+import { decodeTrees, encodeTrees } from './parse/tree-cache.js';
 import { TemplateParseError, type ListNode, type ParsedTemplate } from './parse/nodes.js';
 import { GoFuncError, type FuncMap, type GoFunc, type GoValue } from './value.js';
 import type { HelmHooks } from './funcs/index.js';
@@ -45,26 +45,19 @@ export function withInt64(values: Record<string, unknown>, paths: (string | numb
 }
 
 /** Bump when the parser's output changes (or a function is removed), so old cached trees are not used. */
-const PARSE_CACHE_FORMAT = 'go-parse-2';
+const PARSE_CACHE_FORMAT = 'go-parse-3';
 
 /**
  * Parsing is most of a render's work on a big chart: the syntax trees of a render's whole template set are
- * kept in the cache as one entry (V8's serializer keeps bigints and Maps), keyed by every template's path and
- * bytes. A changed file, an unreadable or foreign entry: everything is parsed again.
+ * kept in the cache as one JSON entry (parse/tree-cache.ts), keyed by every template's path and bytes. A
+ * changed file, an unreadable or foreign entry: everything is parsed again.
  */
 function cachedParse(cache: EngineCache | undefined, sources: { path: string; data: Buffer }[]): { key: string; trees?: ParsedTemplate[] } {
   const h = createHash('sha256').update(PARSE_CACHE_FORMAT);
   for (const s of sources) h.update(`\0${s.path}\0${s.data.length}\0`).update(s.data);
   const key = h.digest('hex');
   const hit = cache?.read('go-templates', key);
-  if (!hit) return { key };
-  try {
-    const trees = v8().deserialize(hit) as ParsedTemplate[];
-    if (Array.isArray(trees) && trees.length === sources.length && trees.every((t, i) => t?.name === sources[i].path && t.root?.type === 'list' && t.defines instanceof Map)) return { key, trees };
-  } catch {
-    // A torn or foreign entry: parse again.
-  }
-  return { key };
+  return { key, trees: hit && decodeTrees(hit, sources.map((s) => s.path)) };
 }
 
 /** Helm's `.Files`: Get, GetBytes, Glob (a Files again), Lines, AsConfig, AsSecrets, over the chart's own files. */
@@ -216,7 +209,10 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     }
   }
 
-  if (!cached && inputs.cache && fresh.length) inputs.cache.write('go-templates', cacheKey, v8().serialize(fresh));
+  if (!cached && inputs.cache && fresh.length) {
+    const text = encodeTrees(fresh);
+    if (text !== undefined) inputs.cache.write('go-templates', cacheKey, text);
+  }
 
   const out: RenderedTemplate[] = [];
   let notes: string | undefined;

@@ -260,8 +260,13 @@ function appendEscapedRune(r: number, quote: number, asciiOnly: boolean): string
   }
 }
 
+/** Printable ASCII without a double quote or a backslash: quoted as it is. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Go's strconv.Quote (asciiOnly: QuoteToASCII). */
 export function quoteGo(s: string, asciiOnly = false): string {
+  // Printable ASCII without a quote or backslash, the usual case, needs no escapes.
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (const r of runes(s)) out += appendEscapedRune(r, 0x22, asciiOnly);
   return out + '"';

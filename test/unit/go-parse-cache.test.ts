@@ -5,6 +5,8 @@ import { loadChartDir } from '../../core/chart/loader.js';
 import { renderChart } from '../../core/render/pipeline.js';
 import { testContext } from '../support/context.js';
 import { writeChart } from '../support/charts.js';
+import { parse } from '../../template-engine/go/parse/parser.js';
+import { decodeTrees, encodeTrees } from '../../template-engine/go/parse/tree-cache.js';
 
 const ctx = testContext();
 afterAll(() => ctx.cleanup());
@@ -41,5 +43,28 @@ describe('cached Go template trees', () => {
     for (const f of entries()) writeFileSync(join(ctx.cache.dir, 'go-templates', String(f)), 'not a tree');
     const r = await renderChart(loadChartDir(dir), { cache: ctx.cache });
     expect(r.manifests[0].content).toContain('name: changed');
+  });
+});
+
+describe('the JSON form of cached trees', () => {
+  const opts = { funcs: (n: string) => ['quote', 'include', 'printf'].includes(n) };
+  const src = '{{ define "x" }}{{ 18446744073709551615 }}{{ end }}{{ 9007199254740993 | quote }} {{ 1.5 }} {{ 0x1F }} {{ 1e19 }} {{ \'a\' }} {{ 2i }} {{ include "x" . }}';
+
+  it('gives back exactly the trees a parse made, bigints and defined templates included', () => {
+    const trees = [parse('c/templates/a.yaml', src, opts), parse('c/templates/_h.tpl', '{{ define "y" }}{{ .Values.a }}{{ end }}', opts)];
+    const text = encodeTrees(trees);
+    expect(text).toBeDefined();
+    const back = decodeTrees(Buffer.from(text!), ['c/templates/a.yaml', 'c/templates/_h.tpl']);
+    expect(back).toEqual(trees);
+    expect(back![0].defines).toBeInstanceOf(Map);
+  });
+
+  it('refuses entries of other files, torn or foreign ones, and does not write numbers JSON would change', () => {
+    const text = encodeTrees([parse('a', src, opts)])!;
+    expect(decodeTrees(Buffer.from(text), ['b'])).toBeUndefined();
+    expect(decodeTrees(Buffer.from(text.slice(0, -3)), ['a'])).toBeUndefined();
+    expect(decodeTrees(Buffer.from('[{"name":"a","root":{"type":"list","nodes":[{"type":"number","int":"x1"}]},"defines":[]}]'), ['a'])).toBeUndefined();
+    expect(decodeTrees(Buffer.from('{"a":1}'), ['a'])).toBeUndefined();
+    expect(encodeTrees([parse('a', '{{ -0.0 }}', opts)])).toBeUndefined();
   });
 });

@@ -153,6 +153,103 @@ function fromJsonValue(v: GoValue): YNode {
 
 /** sigs.k8s.io/yaml.Marshal, without the final newline (Helm trims it). Throws on values JSON refuses. */
 export function toYamlText(v: GoValue): string {
+  return toYamlFast(v) ?? toYamlGeneral(v);
+}
+
+/** A string go-yaml v2 writes as it is: ASCII letters, digits and `_ . / -`, that reads back as a string. */
+const SAFE_TEXT = /^[A-Za-z0-9_./-]+$/;
+
+/** The text of a scalar string in the fast path, or undefined for one the general path must write. */
+function fastString(s: string): string | undefined {
+  if (!SAFE_TEXT.test(s)) return undefined;
+  const c = s.charCodeAt(0);
+  // A letter first cannot read as a number, a timestamp or `.inf`; only the YAML 1.1 words need a check.
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return BOOL_NULL.has(s) ? `"${s}"` : s;
+  if (c === 0x2d || c === 0x2e || c === 0x2f) return undefined;
+  return resolveScalar(s) === 'str' ? s : `"${s}"`;
+}
+
+/**
+ * toYaml of the shapes charts pass it most (maps and lists of short words, numbers, booleans: resources,
+ * labels, selectors), written directly in go-yaml v2's block style without the JSON round trip, the scalar
+ * analysis and the emitter. Anything else (floats, text with spaces or punctuation, typed values, lists in
+ * lists) answers undefined and takes the general path; test/unit/go-yaml-fast.test.ts holds the two equal.
+ */
+export function toYamlFast(v: GoValue): string | undefined {
+  const out: string[] = [];
+  return fastNode(v, '', out, 'top') ? out.join('') : undefined;
+}
+
+/**
+ * Writes one value at the top, after a key (`indent` is the key's), or after a list dash (`indent` is the
+ * column after `- `); false to decline.
+ */
+function fastNode(v: GoValue, indent: string, out: string[], where: 'top' | 'value' | 'item'): boolean {
+  const sep = where === 'top' ? '' : ' ';
+  switch (typeof v) {
+    case 'string': {
+      const t = fastString(v);
+      if (t === undefined) return false;
+      out.push(sep, t);
+      return true;
+    }
+    case 'bigint':
+      out.push(sep, v.toString());
+      return true;
+    case 'boolean':
+      out.push(sep, v ? 'true' : 'false');
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) {
+    out.push(sep, 'null');
+    return true;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      out.push(sep, '[]');
+      return true;
+    }
+    // go-yaml v2 writes a list under a key at the key's column; a list in a list is left to the general path.
+    if (where === 'item') return false;
+    const dash = where === 'top' ? '' : indent;
+    for (let i = 0; i < v.length; i++) {
+      const item: GoValue = v[i];
+      if (Array.isArray(item)) return false;
+      if (where === 'top' && i === 0) out.push('-');
+      else out.push('\n', dash, '-');
+      if (!fastNode(item, `${dash}  `, out, 'item')) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(v).length) return false;
+  const keys = Object.keys(v);
+  if (keys.length === 0) {
+    out.push(sep, '{}');
+    return true;
+  }
+  sortYamlKeys(keys);
+  const column = where === 'top' ? '' : where === 'value' ? `${indent}  ` : indent;
+  for (let i = 0; i < keys.length; i++) {
+    const k = fastString(keys[i]);
+    const child = (v as Record<string, GoValue>)[keys[i]];
+    if (k === undefined || child === undefined) return false;
+    // The first key of a map in a list sits on the dash's line, the top map's first key starts the text.
+    if (i === 0 && where === 'item') out.push(' ', k, ':');
+    else if (i === 0 && where === 'top') out.push(k, ':');
+    else out.push('\n', column, k, ':');
+    if (!fastNode(child, column, out, 'value')) return false;
+  }
+  return true;
+}
+
+/** sigs.k8s.io/yaml.Marshal by the JSON round trip and the emitter: every value toYaml accepts. */
+export function toYamlGeneral(v: GoValue): string {
   let json: string;
   try {
     json = marshalJson(v);
