@@ -8,7 +8,7 @@ import { SESSION_CSS } from './session.js';
  * so the pages' Content-Security-Policy can say `style-src 'self'`). A TS module rather than a file, so the
  * bundle carries it. Light and dark themes follow `prefers-color-scheme`.
  */
-const BASE_CSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--code:#f6f8fa;--link:#0550ae;--warn-bg:#fff8c5;--warn-line:#d4a72c;--ok:#1a7f37;--focus:#0969da;--hl-key:#0550ae;--hl-string:#0a3069;--hl-number:#953800;--hl-meta:#8250df}
+const BASE_CSS = `.engine-note{border-left:3px solid var(--focus);padding-left:.6rem}:root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--code:#f6f8fa;--link:#0550ae;--warn-bg:#fff8c5;--warn-line:#d4a72c;--ok:#1a7f37;--focus:#0969da;--hl-key:#0550ae;--hl-string:#0a3069;--hl-number:#953800;--hl-meta:#8250df}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--code:#161b22;--link:#4493f8;--warn-bg:#3b2e00;--warn-line:#9e6a03;--ok:#3fb950;--focus:#4493f8;--hl-key:#79c0ff;--hl-string:#a5d6ff;--hl-number:#ffa657;--hl-meta:#d2a8ff}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}

@@ -51,6 +51,8 @@ export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'an
   sizeText: string;
   /** The delete confirmation page, for a signed-in user who may write the repository. */
   deleteHref?: string;
+  /** The chart needs Chartroom's Handlebars engine (`engine` is 'handlebars'). */
+  handlebars: boolean;
 }
 
 /**
@@ -62,7 +64,7 @@ export interface ChartPageData extends Omit<ChartPageModel, 'dependencies' | 'an
  */
 const CHART_SOURCE = `{{> head}}<main id="main">
 {{#if repo}}<p class="muted crumbs">Repository <strong>{{repo}}</strong></p>{{/if}}
-<div class="chart-head">{{#if icon}}<img src="{{icon}}" alt="" width="64" height="64">{{/if}}<div><h1>{{name}} <span class="muted">{{version}}</span></h1>
+<div class="chart-head">{{#if icon}}<img src="{{icon}}" alt="" width="64" height="64">{{/if}}<div><h1>{{name}} <span class="muted">{{version}}</span></h1>{{#if handlebars}}<p><span class="badge engine" title="Install it with Chartroom: helm cannot render it">engine: handlebars</span></p>{{/if}}
 {{#if description}}<p class="description">{{description}}</p>{{/if}}</div></div>
 {{#if deprecated}}<p class="banner" role="alert"><strong>Deprecated:</strong> this chart is deprecated and no longer maintained.</p>{{/if}}
 <nav class="tabs" aria-label="Sections"><ul>
@@ -73,6 +75,7 @@ const CHART_SOURCE = `{{> head}}<main id="main">
 {{#if readmeHtml}}<div class="readme">{{{readmeHtml}}}</div>{{#if readmeTruncated}}<p class="muted">The README is longer than this page shows; only its beginning is rendered.</p>{{/if}}{{else}}<p class="muted">This chart has no README.</p>{{/if}}
 </section>
 <section id="install" class="install" aria-labelledby="install-h"><h2 id="install-h">Install</h2>
+{{#if handlebars}}<p class="engine-note">This chart's templates are Handlebars (<code>engine: handlebars</code>): install it with Chartroom. helm can pull it but cannot render it.</p>{{else}}<p class="muted">Go templates: Chartroom and helm both render this chart.</p>{{/if}}
 <p>With Chartroom:</p><div class="cmd"><code id="cmd-chart" tabindex="0">{{install.chart}}</code><button type="button" class="copy" data-copy="cmd-chart" hidden>Copy</button></div>
 <p>With helm, from the repository:</p><div class="cmd"><code id="cmd-repo-add" tabindex="0">{{install.helmRepoAdd}}</code><button type="button" class="copy" data-copy="cmd-repo-add" hidden>Copy</button></div>
 <div class="cmd"><code id="cmd-helm-install" tabindex="0">{{install.helmInstall}}</code><button type="button" class="copy" data-copy="cmd-helm-install" hidden>Copy</button></div>
@@ -138,12 +141,12 @@ export function chartPage(data: ChartPageData): string {
 export function pageFieldsOf(model: ChartPageModel): Omit<ChartPageData, 'chrome' | 'repo' | 'dependencies' | 'digest' | 'created' | 'signed' | 'provenance' | 'versions' | 'install' | 'compareHref' | 'deleteHref' | 'sizeText'> {
   const { dependencies: _deps, annotations, ...rest } = model;
   void _deps;
-  return { ...rest, annotations: Object.entries(annotations).map(([key, value]) => ({ key, value })) };
+  return { ...rest, handlebars: model.engine === 'handlebars', annotations: Object.entries(annotations).map(([key, value]) => ({ key, value })) };
 }
 
 // Handlebars compiles on first use: do it now, so a broken template stops start-up rather than a request.
 chartPage({
-  chrome: { title: '', homeHref: '', styleHref: '', scriptHref: '' }, repo: '', name: '', version: '', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
+  chrome: { title: '', homeHref: '', styleHref: '', scriptHref: '' }, repo: '', name: '', version: '', deprecated: false, engine: 'go', handlebars: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: [], changes: [],
   readmeHtml: '', toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false, archiveSize: 0, sizeText: '',
   digest: '', created: '', signed: false, provenance: { state: 'none' }, versions: [], install: { chart: '', helmRepoAdd: '', helmInstall: '', helmPull: '' },
 });

@@ -1,5 +1,5 @@
 import { readChartArchiveAsync, type ChartFile } from '../../core/chart/archive.js';
-import { parseChartMetadata, type ChartMetadata } from '../../core/chart/metadata.js';
+import { isHandlebarsChart, parseChartMetadata, type ChartMetadata } from '../../core/chart/metadata.js';
 import { parseYaml } from '../../core/yaml.js';
 import { highlightYaml } from './highlight.js';
 import { renderReadme, type TocEntry } from './markdown.js';
@@ -48,6 +48,8 @@ export interface ChartPageModel {
   /** application or library. */
   type?: string;
   deprecated: boolean;
+  /** The template engine the chart needs: `handlebars` (Chartroom only; helm cannot render it) or `go` (helm's). */
+  engine: 'handlebars' | 'go';
   icon?: string;
   home?: string;
   sources: string[];
@@ -252,6 +254,7 @@ export async function chartPageModel(archive: Buffer, opts: ChartPageOptions): P
     name: opts.name,
     version: opts.version,
     deprecated: md.deprecated === true,
+    engine: isHandlebarsChart(md) ? 'handlebars' : 'go',
     sources: stringList(md.sources).map(httpUrl).filter((u): u is string => u !== undefined),
     keywords: stringList(md.keywords),
     maintainers: maintainersOf(md),

@@ -35,13 +35,14 @@ const seg = (s: string) => encodeURIComponent(s);
  * The format of the models kept in the store. Bump it whenever what chartPageModel computes changes (a field,
  * the sanitizer's rules, the highlighting), so replicas recompute instead of serving models of the old code.
  */
-export const MODEL_FORMAT = 1;
+export const MODEL_FORMAT = 2;
 /** Where the models live in the registry's store; keys under `ui/` belong to the web UI. */
 export const MODEL_STORE_PREFIX = 'ui/models/';
 /** The largest stored model read back or written: anything larger is ignored (read) or not kept (write). */
-export /** Store writes queued at most; models computed past it are served and kept in memory, not stored. */
-const MAX_PENDING_WRITES = 1000;
 const MAX_STORED_MODEL_BYTES = 16 * 1024 * 1024;
+
+/** Store writes queued at most; models computed past it are served and kept in memory, not stored. */
+const MAX_PENDING_WRITES = 1000;
 
 /** What one stored model object holds: the format, the full cache key it was computed for, and the model. */
 interface StoredModel {
@@ -68,7 +69,7 @@ const allOptStr = (o: Obj, keys: readonly string[]) => keys.every((k) => optStr(
  */
 function isPageModel(v: unknown, name: string, version: string): v is ChartPageModel {
   if (!isObj(v) || v.name !== name || v.version !== version) return false;
-  if (!isStr(v.readmeHtml) || !isStr(v.valuesYaml)) return false;
+  if (!isStr(v.readmeHtml) || !isStr(v.valuesYaml) || (v.engine !== 'handlebars' && v.engine !== 'go')) return false;
   if (!allOptStr(v, ['description', 'appVersion', 'kubeVersion', 'type', 'icon', 'home', 'valuesNotice', 'valuesHtml'])) return false;
   if (!['deprecated', 'readmeTruncated', 'valuesYamlTruncated', 'templatesTruncated'].every((k) => typeof v[k] === 'boolean')) return false;
   if (typeof v.archiveSize !== 'number' || !Number.isSafeInteger(v.archiveSize) || v.archiveSize < 0) return false;

@@ -152,6 +152,8 @@ beforeAll(async () => {
     chart('web', '1.0.0', 'description: old web\nappVersion: "2.3.0"\n'),
     chart('web', '2.0.0-rc.1', 'description: next web\nappVersion: "3.0.0-beta"\n'),
     chart('redis', '1.0.0', 'description: a cache\n'),
+    chart('hbs', '1.0.0', 'engine: handlebars\n'),
+    chart('hbs-annotated', '1.0.0', 'annotations:\n  chartroom.dev/engine: handlebars\n'),
     chart('evil', '0.1.0', HOSTILE_CHART_YAML, { 'README.md': HOSTILE_README, 'templates/x.yaml': '<script>alert(8)</script>\n' }),
   ]) expect((await publish(c)).status).toBe(201);
   expect((await publish(chart('web', '3.0.0', 'description: team web\n'), '/api/team-a/charts')).status).toBe(201);
@@ -212,6 +214,19 @@ describe('the chart page', () => {
     // No script, and only the registry's own style sheet.
     onlyOurScript(page);
     expect(page).toContain('<link rel="stylesheet" href="../../../ui/assets/style.css">');
+  });
+
+  it('says which engine a chart needs: Handlebars (by engine: or by the annotation) for Chartroom only, Go for both', async () => {
+    const note = 'install it with Chartroom. helm can pull it but cannot render it.';
+    for (const name of ['hbs', 'hbs-annotated']) {
+      const page = await html(`/ui/charts/${name}/1.0.0`);
+      expect(page).toContain('<span class="badge engine" title="Install it with Chartroom: helm cannot render it">engine: handlebars</span>');
+      expect(page).toContain(note);
+    }
+    const go = await html('/ui/charts/redis/1.0.0');
+    expect(go).not.toContain('badge engine');
+    expect(go).not.toContain(note);
+    expect(go).toContain('Go templates: Chartroom and helm both render this chart.');
   });
 
   it('links dependencies that are in this registry, and lists every version', async () => {
@@ -351,7 +366,7 @@ describe('unknowns and access', () => {
 });
 
 describe('the model cache', () => {
-  const model = (readme: string) => ({ name: 'x', version: '1.0.0', deprecated: false, sources: [], keywords: [], maintainers: [], dependencies: [], annotations: {}, changes: [], readmeHtml: readme, toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false, archiveSize: 0 }) as ChartPageModel;
+  const model = (readme: string) => ({ name: 'x', version: '1.0.0', deprecated: false, engine: 'go', sources: [], keywords: [], maintainers: [], dependencies: [], annotations: {}, changes: [], readmeHtml: readme, toc: [], readmeTruncated: false, valuesYaml: '', valuesYamlTruncated: false, valuesTable: [], templates: [], templatesTruncated: false, archiveSize: 0 }) as ChartPageModel;
 
   it('computes each key once, shares computations in flight, and keeps the most recently used within its bounds', async () => {
     const cache = new ModelCache(undefined as unknown as ChartRegistry, { entries: 2, bytes: 1024 * 1024 });
