@@ -1,5 +1,5 @@
 import { ChartroomError, lineOf } from '../../core/errors.js';
-import { closest, CompileProblem, compileTemplate, type CompiledTemplate, type NamedTemplate, type Template } from './compile.js';
+import { closest, CompileProblem, compileTemplate, type TreeSet, type CompiledTemplate, type NamedTemplate, type Template } from './compile.js';
 import type { EngineCache } from '../types.js';
 import { BUILTIN_HELPERS, HELPERS } from './helpers/index.js';
 import type { Helper, RenderHooks } from './helpers/types.js';
@@ -32,7 +32,7 @@ const BUILTINS: Record<string, Helper> = {
 };
 
 /** Creates the environment one render uses. */
-export function createEnvironment(settings: { strict?: boolean; now?: () => Date; cache?: EngineCache }): RenderEnvironment {
+export function createEnvironment(settings: { strict?: boolean; now?: () => Date; cache?: EngineCache; trees?: TreeSet }): RenderEnvironment {
   const named = new Map<string, NamedTemplate>();
   const tplCache = new Map<string, CompiledTemplate>();
   let depth = 0;
@@ -93,7 +93,7 @@ export function createEnvironment(settings: { strict?: boolean; now?: () => Date
   return {
     compile(source, file) {
       try {
-        return compileTemplate(source, file, HELPER_NAMES, settings.cache);
+        return compileTemplate(source, file, HELPER_NAMES, settings.cache, settings.trees?.trees);
       } catch (e) {
         if (e instanceof CompileProblem) {
           throw new ChartroomError('TEMPLATE_SYNTAX', e.message, { file, line: e.line, column: e.column, snippet: lineOf(source, e.line), hint: e.hint });

@@ -1,6 +1,6 @@
 import { isHandlebarsChart } from '../../core/chart/metadata.js';
 import type { ChartUnit, EngineOutput, RenderedTemplate, RenderInputs, TemplateEngine } from '../types.js';
-import type { CompiledTemplate } from './compile.js';
+import { TreeSet, type CompiledTemplate } from './compile.js';
 import { capabilitiesObject, chartObject, filesObject, releaseObject, type TemplateRoot } from './context.js';
 import { createEnvironment } from './engine.js';
 
@@ -15,7 +15,8 @@ export const handlebarsEngine: TemplateEngine = {
   name: 'handlebars',
   claims: (chart) => isHandlebarsChart(chart.metadata),
   render(units: ChartUnit[], inputs: RenderInputs): EngineOutput {
-    const env = createEnvironment({ strict: inputs.strict, now: inputs.now, cache: inputs.cache });
+    const trees = new TreeSet(inputs.cache, units.flatMap((u) => u.chart.templates.map((t) => t.data.toString('utf8'))));
+    const env = createEnvironment({ strict: inputs.strict, now: inputs.now, cache: inputs.cache, trees });
     const release = releaseObject(inputs.release);
     const capabilities = capabilitiesObject(inputs.capabilities);
     // `.Subcharts` shows each subchart's objects, whichever engine renders it.
@@ -43,6 +44,8 @@ export const handlebarsEngine: TemplateEngine = {
       root: rootOf(unit),
       compiled: unit.chart.templates.map((t) => ({ path: `${unit.prefix}/${t.name}`, compiled: env.compile(t.data.toString('utf8'), `${unit.chart.source}/${t.name}`) })),
     }));
+
+    trees.save();
 
     // Deeper charts first, so a parent's define of the same name wins, as in Helm.
     const ordered = [...prepared].sort((a, b) => b.unit.depth - a.unit.depth || (a.unit.prefix < b.unit.prefix ? -1 : a.unit.prefix > b.unit.prefix ? 1 : 0));

@@ -68,3 +68,36 @@ describe('the JSON form of cached trees', () => {
     expect(encodeTrees([parse('a', '{{ -0.0 }}', opts)])).toBeUndefined();
   });
 });
+
+describe('cached Handlebars template sets', () => {
+  const sets = () => {
+    const dir = join(ctx.cache.dir, 'template-sets');
+    return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(String(f))).map(String) : [];
+  };
+  const dir = writeChart(ctx.root, 'hs', {
+    'Chart.yaml': 'apiVersion: v2\nname: hs\nversion: 1.0.0\nengine: handlebars\n',
+    'values.yaml': 'n: 3\n',
+    'templates/_h.tpl': '{{#define "hs.name"}}{{ Chart.Name }}-x{{/define}}',
+    'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "hs.name" this }}\ndata:\n  n: {{ quote Values.n }}\n',
+    'templates/cm2.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n',
+  });
+
+  it('keeps a render\'s trees as one entry, renders the same from it, and makes a new one when a template changes', async () => {
+    const first = await renderChart(loadChartDir(dir), { cache: ctx.cache });
+    expect(sets()).toHaveLength(1);
+    expect(first.manifests.map((m) => m.content).join('')).toContain('name: hs-x');
+    const second = await renderChart(loadChartDir(dir), { cache: ctx.cache });
+    expect(second.manifests).toEqual(first.manifests);
+    expect(sets()).toHaveLength(1);
+    writeFileSync(join(dir, 'templates/_h.tpl'), '{{#define "hs.name"}}changed{{/define}}');
+    const third = await renderChart(loadChartDir(dir), { cache: ctx.cache });
+    expect(third.manifests.map((m) => m.content).join('')).toContain('name: changed');
+    expect(sets()).toHaveLength(2);
+  });
+
+  it('parses again over a torn or foreign set entry', async () => {
+    for (const [i, f] of sets().entries()) writeFileSync(join(ctx.cache.dir, 'template-sets', f), i ? '[{"type":"Program"}]' : 'not a tree');
+    const r = await renderChart(loadChartDir(dir), { cache: ctx.cache });
+    expect(r.manifests.map((m) => m.content).join('')).toContain('name: changed');
+  });
+});
