@@ -32,39 +32,46 @@ export async function run() {
   const helm = helmBinary();
   const results = [];
   const work = freshDir('repo');
+  // BENCH_REPO_ONLY=dep|index|fetch runs one part.
+  const only = process.env.BENCH_REPO_ONLY;
 
   // 1. dependency update: 50 dependencies, 15,000 versions in the registry.
-  const reg = await startRegistryProcess(join(work, 'registry'));
-  try {
-    const items = [];
-    for (let v = 0; v < 300; v++) for (let n = 0; n < 50; n++) items.push([`dep${n}`, `${Math.floor(v / 30)}.${v % 30}.0`]);
-    await publishAll(reg.url, items);
-    const chartYaml = `apiVersion: v2\nname: big-umbrella\nversion: 1.0.0\ndependencies:\n${Array.from({ length: 50 }, (_, n) => `  - name: dep${n}\n    version: "^${n % 9}.0.0"\n    repository: ${reg.url}\n`).join('')}`;
-    const ours = join(work, 'ours');
-    const theirs = join(work, 'theirs');
-    for (const d of [ours, theirs]) {
-      mkdirSync(join(d, 'templates'), { recursive: true });
-      writeFileSync(join(d, 'Chart.yaml'), chartYaml);
+  if (!only || only === 'dep') {
+    const reg = await startRegistryProcess(join(work, 'registry'));
+    try {
+      const items = [];
+      for (let v = 0; v < 300; v++) for (let n = 0; n < 50; n++) items.push([`dep${n}`, `${Math.floor(v / 30)}.${v % 30}.0`]);
+      await publishAll(reg.url, items);
+      const chartYaml = `apiVersion: v2\nname: big-umbrella\nversion: 1.0.0\ndependencies:\n${Array.from({ length: 50 }, (_, n) => `  - name: dep${n}\n    version: "^${n % 9}.0.0"\n    repository: ${reg.url}\n`).join('')}`;
+      const ours = join(work, 'ours');
+      const theirs = join(work, 'theirs');
+      for (const d of [ours, theirs]) {
+        mkdirSync(join(d, 'templates'), { recursive: true });
+        writeFileSync(join(d, 'Chart.yaml'), chartYaml);
+      }
+      const home = join(work, 'helmhome');
+      execFileSync(helm, ['repo', 'add', 'bench', reg.url], { env: helmEnv(home) });
+      const oursEnv = benchEnv({ CHARTROOM_CONFIG_DIR: join(work, 'cfg'), CHARTROOM_CACHE_DIR: join(work, 'cache') });
+      const runsHelm = Number(process.env.BENCH_HELM_DEP_RUNS || 5);
+      const o = measure(process.execPath, [CHART, 'dependency', 'update', ours], { runs: RUNS, env: oursEnv });
+      const t = measure(helm, ['dependency', 'update', theirs], { runs: runsHelm, warmup: 0, env: helmEnv(home) });
+      results.push(report('dependency update, 50 deps from 15,000 versions', o, t, 0.05));
+      const a = readFileSync(join(ours, 'Chart.lock'), 'utf8').match(/version: .*/g);
+      const b = readFileSync(join(theirs, 'Chart.lock'), 'utf8').match(/version: .*/g);
+      console.log(`  same versions chosen as helm: ${JSON.stringify(a) === JSON.stringify(b)}`);
+    } finally {
+      reg.proc.kill('SIGTERM');
     }
-    const home = join(work, 'helmhome');
-    execFileSync(helm, ['repo', 'add', 'bench', reg.url], { env: helmEnv(home) });
-    const oursEnv = benchEnv({ CHARTROOM_CONFIG_DIR: join(work, 'cfg'), CHARTROOM_CACHE_DIR: join(work, 'cache') });
-    const runsHelm = Number(process.env.BENCH_HELM_DEP_RUNS || 5);
-    const o = measure(process.execPath, [CHART, 'dependency', 'update', ours], { runs: RUNS, env: oursEnv });
-    const t = measure(helm, ['dependency', 'update', theirs], { runs: runsHelm, warmup: 0, env: helmEnv(home) });
-    results.push(report('dependency update, 50 deps from 15,000 versions', o, t, 0.05));
-    const a = readFileSync(join(ours, 'Chart.lock'), 'utf8').match(/version: .*/g);
-    const b = readFileSync(join(theirs, 'Chart.lock'), 'utf8').match(/version: .*/g);
-    console.log(`  same versions chosen as helm: ${JSON.stringify(a) === JSON.stringify(b)}`);
-  } finally {
-    reg.proc.kill('SIGTERM');
   }
 
   // 2. repo index over 1,000 archives.
-  const folder = join(work, 'archives');
-  mkdirSync(folder, { recursive: true });
-  for (let i = 0; i < 1000; i++) writeFileSync(join(folder, `c${i % 100}-1.${Math.floor(i / 100)}.0.tgz`), tinyArchive(`c${i % 100}`, `1.${Math.floor(i / 100)}.0`));
-  results.push(report('repo index, 1,000 archives', measure(process.execPath, [CHART, 'repo', 'index', folder], { runs: RUNS, env: benchEnv() }), measure(helm, ['repo', 'index', folder], { runs: RUNS, env: helmEnv(join(work, 'h2')) }), 0.5));
+  if (!only || only === 'index') {
+    const folder = join(work, 'archives');
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 1000; i++) writeFileSync(join(folder, `c${i % 100}-1.${Math.floor(i / 100)}.0.tgz`), tinyArchive(`c${i % 100}`, `1.${Math.floor(i / 100)}.0`));
+    results.push(report('repo index, 1,000 archives', measure(process.execPath, [CHART, 'repo', 'index', folder], { runs: RUNS, env: benchEnv() }), measure(helm, ['repo', 'index', folder], { runs: RUNS, env: helmEnv(join(work, 'h2')) }), 0.5));
+  }
+  if (only && only !== 'fetch') return results;
 
   // 3. a 20 MB index.
   const entries = {};
@@ -96,6 +103,7 @@ export async function run() {
     const upd = measure(process.execPath, [CHART, 'repo', 'update', 'big'], { runs: RUNS, env: benchEnv(cfg) });
     const hupd = measure(helm, ['repo', 'update', 'big'], { runs: RUNS, env: helmEnv(h3) });
     results.push(report('repo update of a 20 MB index (download + parse)', upd, hupd, 1.0));
+    console.log(`  goal: first fetch + parse of a 20 MB index in <= 1 s and <= 300 MB: ${upd.medianMs <= 1000 && upd.medianRssMB <= 300 ? 'MET' : 'NOT MET'} (${upd.medianMs.toFixed(0)} ms, ${upd.medianRssMB.toFixed(0)} MB)`);
     const s = measure(process.execPath, [CHART, 'search', 'repo', 'chart-7', '-o', 'json'], { runs: RUNS, env: benchEnv(cfg) });
     const hs = measure(helm, ['search', 'repo', 'chart-7', '-o', 'json'], { runs: RUNS, env: helmEnv(h3) });
     results.push(report('search over a cached 20 MB index (load + search)', s, hs, 1.0));

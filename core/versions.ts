@@ -21,7 +21,8 @@ export function parseVersion(v: string): semver.SemVer | null {
 export function compareVersionsDesc(a: string, b: string): number {
   const va = parseVersion(a);
   const vb = parseVersion(b);
-  if (va && vb) return semver.rcompare(va, vb) || (a < b ? 1 : a > b ? -1 : 0);
+  // The parsed versions compared as they are (semver.rcompare would parse both again on every call).
+  if (va && vb) return vb.compare(va) || (a < b ? 1 : a > b ? -1 : 0);
   if (va) return -1;
   if (vb) return 1;
   return a < b ? -1 : a > b ? 1 : 0;

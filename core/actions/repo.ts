@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import jsyaml from 'js-yaml';
+import { join, sep } from 'node:path';
 import { ChartroomError } from '../errors.js';
-import { DEFAULT_LIMITS, readChartArchive } from '../chart/archive.js';
 import { parseChartMetadata } from '../chart/metadata.js';
 import type { ActionContext } from '../context.js';
 import { indexEntryFromMetadata, parseIndex, sortIndex, type RepoIndex } from '../repo/index-file.js';
 import type { RepoEntry } from '../repo/settings.js';
 import { writeFileAtomic } from '../atomic-file.js';
-import pLimit from 'p-limit';
+import { readArchivesForIndex } from '../repo/index-archives.js';
+import { dumpIndexYaml } from '../repo/index-yaml.js';
+import { quickChartMetadata } from '../repo/chart-yaml-scan.js';
 
 export interface RepoAddOptions {
   name: string;
@@ -34,9 +32,9 @@ export async function repoAdd(ctx: ActionContext, opts: RepoAddOptions): Promise
   }
   const repo: RepoEntry = { name: opts.name, url: opts.url.replace(/\/+$/, ''), ...(opts.username ? { username: opts.username } : {}) };
   // The index must load with the new URL and credentials before anything is saved.
-  const { index } = await client.updateIndex(repo, opts.password ?? (opts.username ? '' : undefined), opts.token);
+  const { charts } = await client.updateIndex(repo, opts.password ?? (opts.username ? '' : undefined), opts.token);
   client.settings.save(repo, opts.password, true, opts.token);
-  return { repo, charts: Object.keys(index.entries).length };
+  return { repo, charts };
 }
 
 /** The configured repositories. */
@@ -57,30 +55,25 @@ export async function repoUpdate(ctx: ActionContext, names: string[]): Promise<{
   const chosen = names.length ? names.map((n) => client.settings.get(n) ?? (() => { throw new ChartroomError('REPO_NOT_FOUND', `no repository named ${n}`); })()) : all;
   return Promise.all(
     chosen.map(async (repo) => {
-      const { index, changed } = await client.updateIndex(repo);
-      return { name: repo.name, changed, charts: Object.keys(index.entries).length };
+      const { changed, charts } = await client.updateIndex(repo);
+      return { name: repo.name, changed, charts };
     }),
   );
 }
 
-function findArchives(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && e.name.endsWith('.tgz')) out.push(p);
+/** The archives under a folder, sorted: each file's path and its path relative to the folder, with `/`. */
+function findArchives(dir: string): { path: string; rel: string }[] {
+  // The folder normalised as join() does, ending in a separator ('' for the current folder).
+  const base = join(dir, 'x').slice(0, -1);
+  const found: string[] = [];
+  const walk = (relDir: string) => {
+    for (const e of readdirSync(base + relDir || '.', { withFileTypes: true })) {
+      if (e.isDirectory()) walk(relDir + e.name + sep);
+      else if (e.isFile() && e.name.endsWith('.tgz')) found.push(relDir + e.name);
     }
   };
-  walk(dir);
-  return out.sort();
-}
-
-/** Reads only what an index needs from an archive: Chart.yaml, found without unpacking the rest. */
-function archiveMetadata(data: Buffer, file: string) {
-  const { files, topDir } = readChartArchive(data, file, { ...DEFAULT_LIMITS }, { onlyChartYaml: true });
-  const chartYaml = files.find((f) => f.name === 'Chart.yaml')!;
-  return parseChartMetadata(chartYaml.data.toString('utf8'), `${file}#${topDir}/Chart.yaml`).metadata;
+  walk('');
+  return found.sort().map((rel) => ({ path: base + rel, rel: sep === '/' ? rel : rel.split(sep).join('/') }));
 }
 
 export interface RepoIndexOptions {
@@ -88,12 +81,6 @@ export interface RepoIndexOptions {
   url?: string;
   /** An existing index to merge into: its entries are kept, new archives are added. */
   merge?: string;
-}
-
-/** Reads many files at once (the thread pool overlaps the system calls). */
-function readAll(paths: string[]): Promise<Buffer[]> {
-  const limit = pLimit(32);
-  return Promise.all(paths.map((p) => limit(() => readFile(p))));
 }
 
 /** Writes index.yaml for a folder of chart archives, readable by the real helm. */
@@ -107,24 +94,24 @@ export async function repoIndex(ctx: ActionContext, opts: RepoIndexOptions): Pro
   }
   // Keyed by chart names from the archives: no prototype, so `__proto__` or `constructor` is just a name.
   index.entries = Object.assign(Object.create(null) as RepoIndex['entries'], index.entries);
-  const paths = findArchives(opts.dir);
-  const contents = await readAll(paths);
-  const bar = paths.length > 200 ? ctx.progress?.() : undefined;
-  bar?.start('indexing', paths.length);
-  for (const [k, path] of paths.entries()) {
+  const archives = findArchives(opts.dir);
+  const bar = archives.length > 200 ? ctx.progress?.() : undefined;
+  bar?.start('indexing', archives.length);
+  const base = opts.url ? opts.url.replace(/\/+$/, '') : undefined;
+  readArchivesForIndex(archives.map((a) => a.path), ({ path, digest, topDir, chartYaml }, k) => {
     if (k % 50 === 0) bar?.update(k);
-    const data = contents[k];
-    const md = archiveMetadata(data, path);
-    const rel = relative(opts.dir, path).split(sep).join('/');
-    const url = opts.url ? `${opts.url.replace(/\/+$/, '')}/${rel}` : rel;
+    const text = chartYaml.toString('utf8');
+    const md = quickChartMetadata(text) ?? parseChartMetadata(text, `${path}#${topDir}/Chart.yaml`).metadata;
+    const rel = archives[k].rel;
+    const url = base ? `${base}/${rel}` : rel;
     const list = (index.entries[md.name] ??= []);
-    if (list.some((v) => v.version === md.version)) continue;
-    list.push(indexEntryFromMetadata(md, { urls: [url], created: now, digest: createHash('sha256').update(data).digest('hex') }));
-  }
+    if (list.some((v) => v.version === md.version)) return;
+    list.push(indexEntryFromMetadata(md, { urls: [url], created: now, digest }));
+  });
   bar?.stop();
   sortIndex(index);
   const out = { apiVersion: 'v1', entries: index.entries, generated: now };
   const file = join(opts.dir, 'index.yaml');
-  writeFileAtomic(file, jsyaml.dump(out, { lineWidth: -1, noRefs: true, quotingType: '"' }));
+  writeFileAtomic(file, dumpIndexYaml(out));
   return { file, charts: Object.keys(index.entries).length, versions: Object.values(index.entries).reduce((n, l) => n + l.length, 0) };
 }

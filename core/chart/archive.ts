@@ -133,6 +133,14 @@ export async function readChartArchiveAsync(gz: Buffer, source: string, limits: 
   return parseTar(tarBuf, source, limits, opts);
 }
 
+/**
+ * readChartArchive for a tar already inflated (by a caller that inflates many archives in one call): the same
+ * checks on its entries, with the same errors.
+ */
+export function readChartArchiveTar(tarBuf: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS, opts: { onlyChartYaml?: boolean } = {}): ReadArchive {
+  return parseTar(tarBuf, source, limits, opts);
+}
+
 function gunzipAsync(gz: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, rejectPromise) => zlib().gunzip(gz, options, (err, out) => (err ? rejectPromise(err) : resolve(out))));
 }

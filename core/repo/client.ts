@@ -7,6 +7,10 @@ import { parseIndex, readCachedIndex, type RepoIndex } from './index-file.js';
 import type { RepositorySettings, RepoEntry } from './settings.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { basicAuth, joinUrl } from './http.js';
+import { indexYamlToJson } from './index-json-fast.js';
+
+/** YAML indexes larger than this are converted to the cached JSON directly (index-json-fast.ts). */
+const FAST_INDEX_BYTES = 1024 * 1024;
 
 export { joinUrl } from './http.js';
 
@@ -108,7 +112,7 @@ export class RepoClient {
    * Fetches a repository's index (with If-None-Match against the cached copy) and caches it as JSON.
    * A failure leaves the cached copy as it was.
    */
-  async updateIndex(repo: RepoEntry, password?: string, token?: string): Promise<{ index: RepoIndex; changed: boolean }> {
+  async updateIndex(repo: RepoEntry, password?: string, token?: string): Promise<{ readonly index: RepoIndex; changed: boolean; charts: number }> {
     const cachePath = this.cachedIndexPath(repo.name);
     const etagPath = `${cachePath}.etag`;
     const etag = existsSync(cachePath) && existsSync(etagPath) ? readFileSync(etagPath, 'utf8') : undefined;
@@ -126,17 +130,33 @@ export class RepoClient {
       url = joinUrl(repo.url, 'index.json');
       res = await this.get(url, what, conditional, explicit);
     }
-    if (res.status === 304) return { index: readCachedIndex(cachePath), changed: false };
-    let index: RepoIndex;
-    try {
-      index = parseIndex((await this.body(res, `${repo.name} index`)).toString('utf8'), url);
-    } catch (e) {
-      throw new ChartroomError('INDEX_INVALID', `${what}: ${url} is not a chart repository index: ${(e as Error).message}`);
+    if (res.status === 304) {
+      const index = readCachedIndex(cachePath);
+      return { index, changed: false, charts: Object.keys(index.entries).length };
     }
-    writeFileAtomic(cachePath, indexJsonPieces(index));
+    const text = (await this.body(res, `${repo.name} index`)).toString('utf8');
+    // A large YAML index goes straight to the cached JSON, chart by chart, without building the index.
+    const fast = text.length > FAST_INDEX_BYTES && !text.trimStart().startsWith('{') ? indexYamlToJson(text) : undefined;
+    let index: RepoIndex | undefined;
+    if (!fast) {
+      try {
+        index = parseIndex(text, url);
+      } catch (e) {
+        throw new ChartroomError('INDEX_INVALID', `${what}: ${url} is not a chart repository index: ${(e as Error).message}`);
+      }
+    }
+    writeFileAtomic(cachePath, fast ? fast.pieces : indexJsonPieces(index!));
     const newTag = res.headers.get('etag');
     if (newTag) writeFileAtomic(etagPath, newTag);
-    return { index, changed: true };
+    const charts = fast ? fast.charts : Object.keys(index!.entries).length;
+    return {
+      // Read from the cache on first use when the fast path wrote it.
+      get index() {
+        return (index ??= readCachedIndex(cachePath));
+      },
+      changed: true,
+      charts,
+    };
   }
 
   /** The cached index of a configured repository (run `repo update` to refresh it). */

@@ -1,0 +1,183 @@
+import * as crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { zlib } from '../builtin.js';
+import { DEFAULT_LIMITS, readChartArchive, readChartArchiveTar, type ReadArchive } from '../chart/archive.js';
+
+/** What an index needs from one archive: its sha256 and its Chart.yaml. */
+export interface ArchiveForIndex {
+  path: string;
+  digest: string;
+  topDir: string;
+  chartYaml: Buffer;
+}
+
+/** Archives inflating (by the size their gzip trailer gives) to at most this go into a shared inflation. */
+const SMALL_ARCHIVE = 1024 * 1024;
+/** Most bytes one shared inflation holds. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+const sha256 = (data: Buffer): string => (typeof crypto.hash === 'function' ? crypto.hash('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex'));
+
+function chartYamlOf(path: string, data: Buffer, read: ReadArchive): ArchiveForIndex {
+  const file = read.files.find((f) => f.name === 'Chart.yaml')!;
+  return { path, digest: sha256(data), topDir: read.topDir, chartYaml: file.data };
+}
+
+/** A tar entry name made of plain name characters, with no empty, `.` or `..` segment. */
+const SAFE_NAME = /^(?!\.\.?(?:\/|$))[A-Za-z0-9_+-][A-Za-z0-9._+-]*(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._+-]+)*\/?$/;
+
+/** An octal number field of a tar header, or undefined for anything else (base-256, garbage). */
+function octal(tar: Buffer, at: number, length: number): number | undefined {
+  let i = at;
+  const end = at + length;
+  while (i < end && tar[i] === 0x20) i++;
+  let n = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const c = tar[i];
+    if (c === 0 || c === 0x20) break;
+    if (c < 0x30 || c > 0x37) return undefined;
+    n = n * 8 + (c - 0x30);
+    digits++;
+  }
+  return digits ? n : undefined;
+}
+
+/** A tar header's checksum: the sum of its bytes, the checksum field counted as spaces. */
+function headerSum(tar: Buffer, offset: number): number {
+  const at = tar.byteOffset + offset;
+  if (at % 4 !== 0) {
+    let sum = 8 * 0x20;
+    for (let i = offset; i < offset + 148; i++) sum += tar[i];
+    for (let i = offset + 156; i < offset + 512; i++) sum += tar[i];
+    return sum;
+  }
+  // Four bytes at a time, two 16-bit lanes (128 words of at most 2 × 255 per lane cannot overflow a lane);
+  // words 37 and 38 are the checksum field.
+  const words = new Uint32Array(tar.buffer, at, 128);
+  let acc = 0;
+  for (let w = 0; w < 128; w++) {
+    if (w === 37) w = 39;
+    const x = words[w];
+    acc += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
+  }
+  return (acc % 0x10000) + Math.floor(acc / 0x10000) + 8 * 0x20;
+}
+
+/**
+ * Chart.yaml from a tar whose entries up to it are all plain: ustar headers with valid checksums, regular
+ * files and folders with short names of plain characters under one top folder, nothing repeated, nothing
+ * over the size limit. Such entries pass every check of the full reader; anything else answers undefined
+ * and the full reader reads the archive (and words any error).
+ */
+export function quickChartYaml(tar: Buffer): { topDir: string; data: Buffer } | undefined {
+  let offset = 0;
+  let topDir: string | undefined;
+  const seen = new Set<string>();
+  let total = 0;
+  for (let entries = 0; entries < 64 && offset + 512 <= tar.length; entries++) {
+    if (tar[offset] === 0 || tar.toString('latin1', offset + 257, offset + 262) !== 'ustar' || tar[offset + 345] !== 0) return undefined;
+    const type = tar[offset + 156];
+    if (type !== 0x30 && type !== 0 && type !== 0x35) return undefined;
+    if (octal(tar, offset + 148, 8) !== headerSum(tar, offset)) return undefined;
+    const size = octal(tar, offset + 124, 12);
+    if (size === undefined || size > DEFAULT_LIMITS.maxFileBytes) return undefined;
+    const nul = tar.indexOf(0, offset);
+    const name = tar.toString('latin1', offset, nul < 0 || nul > offset + 100 ? offset + 100 : nul);
+    if (!SAFE_NAME.test(name)) return undefined;
+    const bodyStart = offset + 512;
+    const bodyEnd = bodyStart + size;
+    if (bodyEnd > tar.length) return undefined;
+    offset = bodyStart + Math.ceil(size / 512) * 512;
+    const slash = name.indexOf('/');
+    const top = slash < 0 ? name : name.slice(0, slash);
+    if (topDir === undefined) topDir = top;
+    else if (top !== topDir) return undefined;
+    if (type === 0x35) continue;
+    if (slash < 0 || name.endsWith('/')) return undefined;
+    const rel = name.slice(slash + 1);
+    if (seen.has(rel)) return undefined;
+    seen.add(rel);
+    total += size;
+    if (total > DEFAULT_LIMITS.maxTotalBytes) return undefined;
+    if (rel === 'Chart.yaml') return { topDir: top, data: tar.subarray(bodyStart, bodyEnd) };
+  }
+  return undefined;
+}
+
+function fromTar(path: string, data: Buffer, tar: Buffer): ArchiveForIndex {
+  const quick = quickChartYaml(tar);
+  if (quick) return { path, digest: sha256(data), topDir: quick.topDir, chartYaml: quick.data };
+  return chartYamlOf(path, data, readChartArchiveTar(tar, path, { ...DEFAULT_LIMITS }, { onlyChartYaml: true }));
+}
+
+/** One archive on its own, with every check and error of readChartArchive. */
+function single(path: string, data: Buffer): ArchiveForIndex {
+  return chartYamlOf(path, data, readChartArchive(data, path, { ...DEFAULT_LIMITS }, { onlyChartYaml: true }));
+}
+
+/** The uncompressed size a one-member gzip file's trailer gives, or -1 when it is not gzip. */
+function trailerSize(data: Buffer): number {
+  if (data.length < 18 || data[0] !== 0x1f || data[1] !== 0x8b) return -1;
+  return data.readUInt32LE(data.length - 4);
+}
+
+/**
+ * Small archives inflated in one call: a gzip stream of several members inflates to their contents end to
+ * end, and each member's trailer gives its size and CRC-32, which split the result and prove every piece is
+ * its archive's whole content. Anything unexpected (an error, a size or a CRC that does not match, an
+ * archive of several members) sends each archive of the batch through `single`, which gives the usual error.
+ */
+function batch(items: { path: string; data: Buffer; size: number }[], total: number): ArchiveForIndex[] {
+  if (items.length === 1) return [single(items[0].path, items[0].data)];
+  const z = zlib();
+  let out: Buffer | undefined;
+  try {
+    out = z.gunzipSync(Buffer.concat(items.map((i) => i.data)), { maxOutputLength: total + 1 });
+  } catch {
+    out = undefined;
+  }
+  const tars: Buffer[] = [];
+  if (out && out.length === total) {
+    let offset = 0;
+    for (const { data, size } of items) {
+      const tar = out.subarray(offset, offset + size);
+      offset += size;
+      if (z.crc32(tar) !== data.readUInt32LE(data.length - 8)) break;
+      tars.push(tar);
+    }
+  }
+  if (tars.length !== items.length) return items.map((i) => single(i.path, i.data));
+  return items.map((i, k) => fromTar(i.path, i.data, tars[k]));
+}
+
+/**
+ * Reads each archive's sha256 and Chart.yaml, in the order given, calling `each` for each; memory holds one
+ * batch of small archives (or one large archive) at a time. Errors are readChartArchive's, for the first
+ * archive that fails.
+ */
+export function readArchivesForIndex(paths: string[], each: (a: ArchiveForIndex, k: number) => void): void {
+  const canBatch = typeof zlib().crc32 === 'function';
+  let pending: { path: string; data: Buffer; size: number }[] = [];
+  let total = 0;
+  let done = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    for (const a of batch(pending, total)) each(a, done++);
+    pending = [];
+    total = 0;
+  };
+  for (const path of paths) {
+    const data = readFileSync(path);
+    const size = canBatch ? trailerSize(data) : -1;
+    if (size < 0 || size > SMALL_ARCHIVE) {
+      flush();
+      each(single(path, data), done++);
+      continue;
+    }
+    pending.push({ path, data, size });
+    total += size;
+    if (total >= BATCH_BYTES) flush();
+  }
+  flush();
+}
