@@ -97,8 +97,10 @@ export async function run() {
       add('template', size, engine, 'warm', pair(warm(['template', 'rel', ourChart]), theirs(['template', 'rel', helmChart])));
       add('template', size, engine, 'none', pair(cold(['template', 'rel', ourChart]), theirs(['template', 'rel', helmChart])));
       add('lint', size, engine, 'warm', pair(warm(['lint', ourChart]), theirs(['lint', helmChart])));
+      add('lint', size, engine, 'none', pair(cold(['lint', ourChart]), theirs(['lint', helmChart])));
       add('package', size, engine, 'warm', pair(warm(['package', ourChart, '-d', join(dir, 'pkg-ours')]), theirs(['package', helmChart, '-d', join(dir, 'pkg-helm')])));
       add('show chart', size, engine, 'warm', pair(warm(['show', 'chart', ourChart]), theirs(['show', 'chart', helmChart])));
+      add('show values', size, engine, 'warm', pair(warm(['show', 'values', ourChart]), theirs(['show', 'values', helmChart])));
     }
     add('search repo', '1,500 versions', '', 'warm', pair(warm(['search', 'repo', 'database']), theirs(['search', 'repo', 'database'])));
   } finally {

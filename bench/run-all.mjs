@@ -12,10 +12,12 @@ import * as release from './release.mjs';
 import * as goTemplate from './go-template.mjs';
 import * as oci from './oci.mjs';
 import * as ui from './ui.mjs';
+import * as everyday from './everyday.mjs';
 
 const results = [startup.run(), ...scaffold.run(), ...big.run(), ...goTemplate.run()];
 const registryFigures = await registry.run();
 results.push(...(await repo.run()));
+results.push(...(await everyday.run()));
 const abuseFigures = await abuse.run();
 const releaseFigures = await release.run();
 const ociFigures = await oci.run();
