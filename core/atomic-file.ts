@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirsSync } from './make-dirs.js';
 
 /**
  * Writes a file atomically: a temporary file in the same folder, then rename; `mode` is set before the
@@ -7,7 +8,7 @@ import { dirname } from 'node:path';
  * A failure leaves the old file as it was and no temporary file behind.
  */
 export function writeFileAtomic(path: string, data: string | Buffer | Iterable<string | Buffer>, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirsSync(dirname(path));
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const fd = openSync(tmp, 'w', mode);
   try {

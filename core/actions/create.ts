@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import { SCAFFOLD } from '../scaffold/files.js';
 import type { ActionContext } from '../context.js';
+import { makeDirsSync } from '../make-dirs.js';
 
 export interface CreateOptions {
   /** Path of the new chart folder; its last segment is the chart name. */
@@ -24,13 +25,13 @@ export function createChart(_ctx: ActionContext, opts: CreateOptions): CreateRes
     throw new ChartroomError('CHART_NAME', `chart name ${JSON.stringify(name)} is invalid`, { hint: 'use lowercase letters, digits and "-", starting and ending with a letter or digit, at most 53 characters' });
   }
   if (existsSync(dir)) throw new ChartroomError('CHART_EXISTS', `${opts.path} already exists`, { file: opts.path, hint: 'choose another name or remove the folder' });
-  mkdirSync(dirname(dir), { recursive: true });
+  makeDirsSync(dirname(dir));
   const tmp = mkdtempSync(join(dirname(dir), `.${name}.tmp-`));
   const files: string[] = [];
   try {
     for (const [rel, text] of Object.entries(SCAFFOLD)) {
       const target = join(tmp, rel);
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirsSync(dirname(target));
       writeFileSync(target, text.replaceAll('<CHARTNAME>', name));
       files.push(rel);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
 import { ChartroomError } from '../errors.js';
@@ -14,6 +14,7 @@ import { resolve, describeProblems, type Requirement } from '../resolver.js';
 import { locateDependency, type FetchedChart, type Located } from '../sources/index.js';
 import type { Keyring } from '../provenance/index.js';
 import { loadKeyring, provenanceOf, verifyFetched } from './verify.js';
+import { makeDirsSync } from '../make-dirs.js';
 
 export interface DependencyOptions {
   chart: string;
@@ -88,7 +89,7 @@ function checkFixed(chart: Chart, p: Planned, fetched: FetchedChart): void {
 /** Moves the new archives into charts/ and removes the ones they replace; other files in charts/ stay. */
 function installArchives(chartDir: string, archives: { file: string; data: Buffer }[], depNames: Set<string>): void {
   const chartsDir = join(chartDir, 'charts');
-  mkdirSync(chartsDir, { recursive: true });
+  makeDirsSync(chartsDir);
   const stage = mkdtempSync(join(chartDir, '.charts-'));
   try {
     for (const a of archives) writeFileSync(join(stage, a.file), a.data);

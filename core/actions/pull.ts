@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
@@ -9,6 +9,7 @@ import { isStrictVersion } from '../sources/oci.js';
 import type { VerifiedChart } from '../provenance/index.js';
 import { loadKeyring, provenanceOf, verifyFetched } from './verify.js';
 import { tagOf } from '../oci/format.js';
+import { makeDirsSync } from '../make-dirs.js';
 
 export type { FetchedChart } from '../sources/index.js';
 
@@ -49,7 +50,7 @@ export async function pullChart(ctx: ActionContext, opts: PullOptions): Promise<
   const prov = opts.prov || opts.verifyKeyring !== undefined ? await provenanceOf(ctx, fetched) : undefined;
   // Verified before anything is written: a chart that fails leaves no trace.
   const verified = prov && opts.verifyKeyring !== undefined ? await verifyFetched(ctx, fetched, prov, await loadKeyring(opts.verifyKeyring), opts.verifyKeyring) : undefined;
-  mkdirSync(dest, { recursive: true });
+  makeDirsSync(dest);
   if (prov) writeFileAtomic(join(dest, `${fetched.name}-${fetched.version}.tgz.prov`), prov);
   if (opts.untar) {
     const { files, topDir } = readChartArchive(fetched.data, fetched.url);
@@ -57,7 +58,7 @@ export async function pullChart(ctx: ActionContext, opts: PullOptions): Promise<
     if (existsSync(root)) throw new ChartroomError('UNTAR_EXISTS', `${root} already exists`, { hint: 'remove it, or pull without --untar' });
     for (const f of files) {
       const target = join(root, f.name);
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirsSync(dirname(target));
       writeFileAtomic(target, f.data);
     }
     return { dir: root, chart: fetched, verified };
