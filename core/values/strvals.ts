@@ -1,6 +1,6 @@
 import { ChartroomError } from '../errors.js';
 import type { Values } from '../chart/model.js';
-import { getKey, isMap, setKey } from './tree.js';
+import { getKey, hasKey, isMap, setKey } from './tree.js';
 
 /** Helm's limits for `--set` paths. */
 export const MAX_NESTING = 30;
@@ -8,7 +8,13 @@ export const MAX_INDEX = 65536;
 
 export type SetMode = 'typed' | 'string' | 'json' | 'literal';
 
-class SetSyntaxError extends Error {}
+/** The syntax reminder shown under a parse error, fitting the flag that was given. */
+export function setSyntaxHint(mode: SetMode, flag = '--set'): string {
+  if (mode === 'json') return 'syntax: key.sub=<JSON>, list[0]=<JSON> (several separated by ,; an empty value is null), or one whole JSON object {"key": …}';
+  if (mode === 'literal') return 'syntax: key.sub=value or list[0]=value; everything after the first = is the value, as is (no lists, no escapes)';
+  if (flag === '--set-file') return 'syntax: key.sub=path, list[0]=path, list={path1,path2}; escape , . = with \\';
+  return 'syntax: key.sub=value, list[0]=value, list={a,b}; escape , . = with \\';
+}
 
 /** Helm's type inference for `--set`: booleans, null and integers; everything else stays a string. */
 export function typedValue(raw: string): unknown {
@@ -17,245 +23,298 @@ export function typedValue(raw: string): unknown {
   if (lower === 'false') return false;
   if (lower === 'null') return null;
   if (raw === '0') return 0;
-  if (raw.length > 0 && raw[0] !== '0' && /^[+-]?\d+$/.test(raw)) {
-    const n = Number(raw);
-    const big = BigInt(raw);
-    if (big >= -(2n ** 63n) && big < 2n ** 63n) return n;
-  }
+  if (raw.length > 0 && raw[0] !== '0' && isInt64(raw)) return Number(raw);
   return raw;
 }
 
-class Scanner {
-  pos = 0;
-  constructor(readonly text: string) {}
-  eof() {
-    return this.pos >= this.text.length;
+/** Whether Go's ParseInt/Atoi read `text` as an int64: an optional sign, decimal digits, in range. */
+function isInt64(text: string): boolean {
+  if (!/^[+-]?\d+$/.test(text)) return false;
+  const negative = text[0] === '-';
+  const digits = text.replace(/^[+-]?0*/, '');
+  if (digits.length !== 19) return digits.length < 19;
+  // Same length: the decimal strings compare as the numbers do.
+  return digits <= (negative ? '9223372036854775808' : '9223372036854775807');
+}
+
+/** How one step of the parse ended: more expressions may follow, or the input is used up. */
+type Step = 'more' | 'eof';
+
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (isMap(v)) return 'a map';
+  return `a ${typeof v} (${JSON.stringify(v)})`;
+}
+
+/**
+ * One `--set`-family expression, read left to right in a single pass, with helm's grammar: keys end at `=`, `[`,
+ * `.` (and `,` outside --set-literal); `\` escapes the next character outside --set-literal; a value ends at `,`
+ * (at the end of the input for --set-literal, at the end of one JSON value for --set-json).
+ */
+class SetParser {
+  private pos = 0;
+  /** How many values were set so far. */
+  private sets = 0;
+  private readonly escapes: boolean;
+
+  constructor(
+    private readonly expr: string,
+    private readonly mode: SetMode,
+    private readonly flag: string,
+    private readonly readFile?: (path: string) => string,
+  ) {
+    this.escapes = mode !== 'literal';
   }
-  peek() {
-    return this.text[this.pos];
+
+  fail(msg: string): never {
+    throw new ChartroomError('SET_SYNTAX', `${this.flag} ${JSON.stringify(this.expr)}: ${msg}`, { field: this.flag, hint: setSyntaxHint(this.mode, this.flag) });
   }
-  /** Reads up to (and consumes) one of the stop characters; `\` escapes the next character. */
-  until(stops: string): { text: string; stop: string | undefined } {
+
+  parseInto(dest: Values): void {
+    try {
+      while (this.key(dest, 0) === 'more') {
+        /* one key=value at a time */
+      }
+    } catch (e) {
+      // Lists in lists (`a[0][0]…`) have no limit in helm either; thousands of them run out of stack here.
+      if (e instanceof RangeError) this.fail('lists are nested too deeply');
+      throw e;
+    }
+  }
+
+  /** Reads up to (and consumes) one of the stop characters; `stop` is undefined at the end of the input. */
+  private until(stops: string): { text: string; stop: string | undefined } {
+    const { expr } = this;
     let out = '';
-    while (this.pos < this.text.length) {
-      const c = this.text[this.pos++];
+    while (this.pos < expr.length) {
+      const c = expr[this.pos++];
       if (stops.includes(c)) return { text: out, stop: c };
-      if (c === '\\') {
-        if (this.pos >= this.text.length) return { text: out, stop: undefined };
-        out += this.text[this.pos++];
+      if (c === '\\' && this.escapes) {
+        if (this.pos >= expr.length) return { text: out, stop: undefined };
+        out += expr[this.pos++];
         continue;
       }
       out += c;
     }
     return { text: out, stop: undefined };
   }
-}
 
-/** Reads the end of one JSON value starting at `pos`, so `a={"x":1},b=2` splits after the object. */
-function jsonValueEnd(text: string, pos: number): number {
-  let i = pos;
-  while (i < text.length && /\s/.test(text[i])) i++;
-  const first = text[i];
-  if (first === '{' || first === '[' || first === '"') {
-    let depth = 0;
-    let inStr = false;
-    for (; i < text.length; i++) {
-      const c = text[i];
-      if (inStr) {
-        if (c === '\\') i++;
-        else if (c === '"') {
-          inStr = false;
-          if (depth === 0) return i + 1;
+  private key(data: Values, level: number): Step {
+    const { text: k, stop } = this.until(this.mode === 'literal' ? '=[.' : '=[,.');
+    if (stop === undefined) {
+      if (k.length === 0) return 'eof';
+      this.fail(`key ${JSON.stringify(k)} has no value`);
+    }
+    if (stop === ',') this.fail(`key ${JSON.stringify(k)} has no value (cannot end with ,)`);
+    // helm silently drops what is set under an empty key; a mistake, so it is refused here.
+    if (k.length === 0) this.fail(`a key is empty (before "${stop}")`);
+    if (stop === '[') {
+      const index = this.index();
+      const existing = getKey(data, k);
+      if (hasKey(data, k) && !Array.isArray(existing)) this.fail(`key ${JSON.stringify(k)} holds ${kindOf(existing)}, not a list, so [${index}] cannot index it`);
+      const [list, step] = this.listItem((existing as unknown[] | undefined) ?? [], index, level);
+      this.put(data, k, list);
+      return step;
+    }
+    if (stop === '.') {
+      if (level + 1 > MAX_NESTING) this.fail(`keys are nested deeper than ${MAX_NESTING} levels`);
+      const existing = getKey(data, k);
+      if (hasKey(data, k) && !isMap(existing)) this.fail(`key ${JSON.stringify(k)} holds ${kindOf(existing)}, not a map, so it cannot take a nested key`);
+      if (existing !== undefined) return this.key(existing as Values, level + 1);
+      // A new map is kept only if something was set in it (helm keeps no empty map for `a.` at the end). Counting
+      // the sets, rather than the map's keys, keeps a long run of `m.k1=…,m.k2=…` linear.
+      const inner: Values = {};
+      const before = this.sets;
+      const step = this.key(inner, level + 1);
+      if (this.sets > before) this.put(data, k, inner);
+      else if (step === 'more') this.fail(`key map ${JSON.stringify(k)} has no value`);
+      return step;
+    }
+    // stop === '='
+    const [value, step] = this.value();
+    this.put(data, k, value);
+    return step;
+  }
+
+  /** The value after `=`, and whether more may follow. */
+  private value(): [unknown, Step] {
+    const { expr } = this;
+    if (this.mode === 'literal') {
+      const v = expr.slice(this.pos);
+      this.pos = expr.length;
+      return [v, 'more'];
+    }
+    if (this.mode === 'json') {
+      if (this.skipBlankAndComma()) return [null, 'more'];
+      const v = this.jsonValue();
+      this.skipBlankAndComma();
+      return [v, 'more'];
+    }
+    if (this.pos >= expr.length) return ['', 'eof'];
+    if (expr[this.pos] === '{') {
+      this.pos++;
+      const list: unknown[] = [];
+      for (;;) {
+        const { text, stop } = this.until(',}');
+        if (stop === undefined) this.fail("list must terminate with '}'");
+        list.push(this.convert(text));
+        if (stop === '}') {
+          if (expr[this.pos] === ',') this.pos++;
+          return [list, 'more'];
         }
-      } else if (c === '"') inStr = true;
-      else if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') {
-        depth--;
-        if (depth === 0) return i + 1;
       }
     }
-    return text.length;
+    return [this.convert(this.until(',').text), 'more'];
   }
-  const comma = text.indexOf(',', i);
-  return comma < 0 ? text.length : comma;
+
+  private convert(raw: string): unknown {
+    if (this.readFile) return this.readFile(raw);
+    return this.mode === 'string' ? raw : typedValue(raw);
+  }
+
+  /** Skips blanks; true (having consumed it) at a `,` or the end of the input, where a JSON value is empty. */
+  private skipBlankAndComma(): boolean {
+    const { expr } = this;
+    while (this.pos < expr.length && /\s/.test(expr[this.pos])) this.pos++;
+    if (this.pos >= expr.length) return true;
+    if (expr[this.pos] === ',') {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Reads one JSON value at the current position (so `a={"x":1},b=2` splits after the object). */
+  private jsonValue(): unknown {
+    const { expr } = this;
+    const start = this.pos;
+    let i = start;
+    const first = expr[i];
+    if (first === '{' || first === '[' || first === '"') {
+      let depth = 0;
+      let inStr = false;
+      let end = -1;
+      for (; i < expr.length && end < 0; i++) {
+        const c = expr[i];
+        if (inStr) {
+          if (c === '\\') i++;
+          else if (c === '"') {
+            inStr = false;
+            if (depth === 0) end = i + 1;
+          }
+        } else if (c === '"') inStr = true;
+        else if (c === '{' || c === '[') depth++;
+        else if (c === '}' || c === ']') {
+          depth--;
+          if (depth === 0) end = i + 1;
+        }
+      }
+      i = end < 0 ? expr.length : end;
+    } else {
+      // A number or a literal (true, false, null) runs to the first character that cannot be part of one.
+      while (i < expr.length && /[A-Za-z0-9+\-.]/.test(expr[i])) i++;
+    }
+    const slice = expr.slice(start, i);
+    this.pos = i;
+    try {
+      return JSON.parse(slice);
+    } catch (e) {
+      return this.fail(`invalid JSON value ${JSON.stringify(slice)}: ${(e as Error).message}`);
+    }
+  }
+
+  /** A list index after `[`, as Go's Atoi reads it. */
+  private index(): number {
+    const { text, stop } = this.until(']');
+    if (stop === undefined) this.fail(`list index [${text} has no closing ]`);
+    // Go's Atoi: an optional sign, decimal digits, within int64
+    if (!isInt64(text)) this.fail(`invalid list index [${text}]`);
+    const i = Number(text);
+    if (i < 0) this.fail(`negative index ${text} is not allowed`);
+    return i;
+  }
+
+  private put(data: Values, k: string, value: unknown): void {
+    this.sets++;
+    setKey(data, k, value);
+  }
+
+  private setIndex(list: unknown[], index: number, value: unknown): unknown[] {
+    this.sets++;
+    if (index > MAX_INDEX) this.fail(`index ${index} is greater than the maximum of ${MAX_INDEX}`);
+    while (list.length <= index) list.push(null);
+    list[index] = value;
+    return list;
+  }
+
+  /** What follows `list[index]`: `=value`, another `[i]`, or `.key`. At the end of the input the list is kept as it is. */
+  private listItem(list: unknown[], index: number, level: number): [unknown[], Step] {
+    const { text, stop } = this.until('[.=');
+    if (text.length > 0) this.fail(`unexpected data after list index [${index}]: ${JSON.stringify(text)}`);
+    if (stop === undefined) return [list, 'eof'];
+    if (stop === '=') {
+      const [value, step] = this.value();
+      // `list[0]=` at the very end sets an empty string, and nothing more follows.
+      this.setIndex(list, index, value);
+      return [list, step === 'eof' ? 'more' : step];
+    }
+    if (stop === '[') {
+      const next = this.index();
+      const existing = index < list.length ? list[index] : null;
+      if (existing !== null && existing !== undefined && !Array.isArray(existing)) this.fail(`item [${index}] holds ${kindOf(existing)}, not a list, so [${next}] cannot index it`);
+      const [inner, step] = this.listItem((existing as unknown[] | null | undefined) ?? [], next, level);
+      if (step === 'eof') return [list, 'eof'];
+      return [this.setIndex(list, index, inner), step];
+    }
+    // stop === '.': an item that is not a map yet becomes one
+    let inner: Values = {};
+    if (index < list.length) {
+      const existing = list[index];
+      if (isMap(existing)) inner = existing;
+      else list[index] = inner;
+    }
+    const step = this.key(inner, level);
+    if (step === 'eof') return [list, 'eof'];
+    return [this.setIndex(list, index, inner), step];
+  }
+}
+
+/** `--set-json '{"a": …}'`: one whole JSON object, merged into the values as a values file would be. */
+function mergeJsonObject(dest: Values, over: Values): void {
+  for (const k of Object.keys(over)) {
+    const v = over[k];
+    const cur = getKey(dest, k);
+    if (isMap(v) && isMap(cur)) mergeJsonObject(cur, v);
+    else setKey(dest, k, v);
+  }
 }
 
 /**
  * Parses one `--set`-style expression (`a.b=1,c[0].d={x,y}`) into `dest`, in place, with Helm's syntax.
  * `readFile` turns a `--set-file` value (a path) into its contents.
  */
-export function parseSetInto(expr: string, dest: Values, mode: SetMode, flag = '--set', readFile?: (path: string) => string): void {
-  if (mode === 'literal') return parseLiteralInto(expr, dest, flag);
-  const sc = new Scanner(expr);
-  const convert = (raw: string): unknown => {
-    if (readFile) return readFile(raw);
-    return mode === 'string' ? raw : typedValue(raw);
-  };
-  const fail = (msg: string): never => {
-    throw new ChartroomError('SET_SYNTAX', `${flag} ${JSON.stringify(expr)}: ${msg}`, { field: flag, hint: 'syntax: key.sub=value, list[0]=value, list={a,b}; escape , . = with \\' });
-  };
-
-  const readValue = (): unknown => {
-    if (mode === 'json') {
-      const start = sc.pos;
-      // An empty value means null.
-      let j = start;
-      while (j < expr.length && /\s/.test(expr[j])) j++;
-      if (j >= expr.length || expr[j] === ',') {
-        sc.pos = j < expr.length ? j + 1 : j;
-        return null;
-      }
-      const end = jsonValueEnd(expr, start);
-      const slice = expr.slice(start, end);
-      sc.pos = end;
-      while (!sc.eof() && /\s/.test(sc.peek()!)) sc.pos++;
-      if (sc.peek() === ',') sc.pos++;
-      try {
-        return JSON.parse(slice);
-      } catch (e) {
-        return fail(`invalid JSON value ${JSON.stringify(slice)}: ${(e as Error).message}`);
-      }
+export function parseSetInto(expr: string, dest: Values, mode: SetMode, flag = defaultFlag(mode), readFile?: (path: string) => string): void {
+  const parser: SetParser = new SetParser(expr, mode, flag, readFile);
+  if (mode === 'json' && expr.trim().startsWith('{')) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(expr.trim());
+    } catch (e) {
+      parser.fail(`invalid JSON object: ${(e as Error).message}`);
     }
-    if (sc.peek() === '{') {
-      sc.pos++;
-      const list: unknown[] = [];
-      for (;;) {
-        const { text, stop } = sc.until(',}');
-        if (stop === undefined) fail("list must terminate with '}'");
-        list.push(convert(text));
-        if (stop === '}') {
-          if (sc.peek() === ',') sc.pos++;
-          return list;
-        }
-      }
-    }
-    const { text } = sc.until(',');
-    return convert(text);
-  };
-
-  const setIndex = (list: unknown[], index: number, value: unknown): unknown[] => {
-    if (index < 0) fail(`negative index ${index} is not allowed`);
-    if (index > MAX_INDEX) fail(`index ${index} is greater than the maximum of ${MAX_INDEX}`);
-    while (list.length <= index) list.push(null);
-    list[index] = value;
-    return list;
-  };
-
-  const readIndex = (): number => {
-    const { text, stop } = sc.until(']');
-    if (stop === undefined || !/^\d+$/.test(text.trim())) fail(`invalid list index [${text}`);
-    return Number(text.trim());
-  };
-
-  const listItem = (list: unknown[], index: number, level: number): unknown[] => {
-    const { text, stop } = sc.until('[.=');
-    if (text.length > 0) fail(`unexpected data after list index: ${JSON.stringify(text)}`);
-    if (stop === '=') {
-      if (sc.eof() && mode !== 'json') return setIndex(list, index, '');
-      return setIndex(list, index, readValue());
-    }
-    if (stop === '[') {
-      const next = readIndex();
-      const existing = list[index];
-      const inner = Array.isArray(existing) ? existing : [];
-      return setIndex(list, index, listItem(inner, next, level));
-    }
-    if (stop === '.') {
-      const existing = list[index];
-      const inner: Values = isMap(existing) ? existing : {};
-      key(inner, level + 1);
-      return setIndex(list, index, inner);
-    }
-    return fail('unexpected end after list index');
-  };
-
-  // Returns false at the end of input.
-  const key = (data: Values, level: number): boolean => {
-    if (level > MAX_NESTING) fail(`keys are nested deeper than ${MAX_NESTING} levels`);
-    const { text: k, stop } = sc.until('=[,.');
-    if (stop === undefined) {
-      if (k.length === 0) return false;
-      fail(`key ${JSON.stringify(k)} has no value`);
-    }
-    if (stop === '[') {
-      const index = readIndex();
-      const existing = getKey(data, k);
-      const list = Array.isArray(existing) ? existing : [];
-      setKey(data, k, listItem(list, index, level));
-      return true;
-    }
-    if (stop === '=') {
-      if (k.length === 0) fail('a key is empty');
-      if (sc.eof() && mode !== 'json') {
-        setKey(data, k, readFile ? readFile('') : '');
-        return false;
-      }
-      setKey(data, k, readValue());
-      return true;
-    }
-    if (stop === ',') fail(`key ${JSON.stringify(k)} has no value (cannot end with ,)`);
-    // stop === '.'
-    if (k.length === 0) fail('a key is empty');
-    const existing = getKey(data, k);
-    const inner: Values = isMap(existing) ? existing : {};
-    const more = key(inner, level + 1);
-    if (Object.keys(inner).length === 0 && !isMap(existing)) fail(`key map ${JSON.stringify(k)} has no value`);
-    setKey(data, k, inner);
-    return more;
-  };
-
-  try {
-    while (key(dest, 0)) {
-      /* one key=value at a time */
-    }
-  } catch (e) {
-    if (e instanceof SetSyntaxError) fail(e.message);
-    throw e;
+    if (!isMap(obj)) parser.fail('not a JSON object');
+    mergeJsonObject(dest, obj);
+    return;
   }
+  parser.parseInto(dest);
+}
+
+function defaultFlag(mode: SetMode): string {
+  return mode === 'json' ? '--set-json' : mode === 'literal' ? '--set-literal' : mode === 'string' ? '--set-string' : '--set';
 }
 
 /** `--set-literal`: the key path is parsed, the whole value after `=` is taken as one string. */
 export function parseLiteralInto(expr: string, dest: Values, flag = '--set-literal'): void {
-  const eq = expr.indexOf('=');
-  if (eq < 0) throw new ChartroomError('SET_SYNTAX', `${flag} ${JSON.stringify(expr)}: key has no value`, { field: flag });
-  const path = expr.slice(0, eq);
-  const value = expr.slice(eq + 1);
-  const tokens: (string | number)[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]|\./g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path))) {
-    if (m[1] !== undefined) tokens.push(m[1]);
-    else if (m[2] !== undefined) {
-      const i = Number(m[2]);
-      if (i > MAX_INDEX) throw new ChartroomError('SET_SYNTAX', `${flag}: index ${i} is greater than the maximum of ${MAX_INDEX}`, { field: flag });
-      tokens.push(i);
-    }
-  }
-  if (tokens.length === 0 || typeof tokens[0] !== 'string') throw new ChartroomError('SET_SYNTAX', `${flag} ${JSON.stringify(expr)}: invalid key`, { field: flag });
-  if (tokens.length > MAX_NESTING + 1) throw new ChartroomError('SET_SYNTAX', `${flag}: keys are nested deeper than ${MAX_NESTING} levels`, { field: flag });
-  let cur: Values | unknown[] = dest;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const last = i === tokens.length - 1;
-    const next = tokens[i + 1];
-    const make = () => (typeof next === 'number' ? [] : {});
-    if (Array.isArray(cur)) {
-      const idx = t as number;
-      while (cur.length <= idx) cur.push(null);
-      if (last) cur[idx] = value;
-      else {
-        const ex = cur[idx];
-        if (!(typeof next === 'number' ? Array.isArray(ex) : isMap(ex))) cur[idx] = make();
-        cur = cur[idx] as Values | unknown[];
-      }
-    } else {
-      const k = String(t);
-      if (last) setKey(cur, k, value);
-      else {
-        const ex = getKey(cur, k);
-        if (!(typeof next === 'number' ? Array.isArray(ex) : isMap(ex))) setKey(cur, k, make());
-        cur = getKey(cur, k) as Values | unknown[];
-      }
-    }
-  }
+  parseSetInto(expr, dest, 'literal', flag);
 }
