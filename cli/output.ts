@@ -1,4 +1,4 @@
-import { describeError, ChartroomError } from '../core/errors.js';
+import { describeError, describeSystemError, isSystemError, ChartroomError } from '../core/errors.js';
 
 /** Collects a repeatable flag's values. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -7,6 +7,10 @@ export type OutputFormat = 'text' | 'json' | 'yaml' | 'table';
 
 /** Prints an error once, at the edge: text on stderr, or a JSON object with --output json. */
 export function reportError(err: unknown, format: OutputFormat = 'text'): void {
+  // Last resort: a system error (ENOENT, EACCES…) on a path that no caller described becomes a sentence.
+  if (!(err instanceof ChartroomError) && isSystemError(err) && typeof err.path === 'string') {
+    err = describeSystemError(err, err.path, { what: systemErrorSubject(err.syscall), writing: isWriteCall(err.syscall) });
+  }
   if (format === 'json') {
     const body = err instanceof ChartroomError ? err.toJSON() : { error: err instanceof Error ? err.message : String(err), code: 'INTERNAL' };
     process.stderr.write(JSON.stringify(body) + '\n');
@@ -15,6 +19,16 @@ export function reportError(err: unknown, format: OutputFormat = 'text'): void {
     if (!(err instanceof ChartroomError) && process.env.CHARTROOM_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   }
   process.exitCode = 1;
+}
+
+const WRITE_CALLS = new Set(['mkdir', 'write', 'rename', 'unlink', 'rmdir', 'rm', 'copyfile', 'symlink', 'link', 'chmod', 'utime']);
+
+function isWriteCall(syscall: string | undefined): boolean {
+  return syscall !== undefined && WRITE_CALLS.has(syscall);
+}
+
+function systemErrorSubject(syscall: string | undefined): string {
+  return syscall === 'scandir' || syscall === 'mkdir' || syscall === 'rmdir' || syscall === 'opendir' ? 'folder' : 'file';
 }
 
 /** Runs a command body and turns any failure into a message and a non-zero exit. */

@@ -233,3 +233,74 @@ export function lineOf(text: string, n: number): string {
   const end = text.indexOf('\n', start);
   return text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
 }
+
+/** What a system error was about, for describeSystemError. */
+export interface SystemErrorSubject {
+  /** What the path is to the user, e.g. `values file`, `keyring`, `output folder`. */
+  what: string;
+  /** Whether the failing operation was writing (default: reading). */
+  writing?: boolean;
+  /** The code to give the error; default FILE_NOT_FOUND for a missing path, FILE_ACCESS otherwise. */
+  code?: ErrorCode;
+  hint?: string;
+  field?: string;
+}
+
+/** Whether a value is a Node.js system error (it has a string `code` such as `ENOENT`). */
+export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  // Not `instanceof Error`: an error made in another realm (a VM context, a worker) is one too.
+  return typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code!);
+}
+
+/**
+ * Turns a Node.js system error (`ENOENT`, `EACCES`, `EISDIR`…) met on `path` into a sentence a user reads,
+ * naming what the path was meant to be: `values file does not exist`, `… is a folder, not a file`. The path
+ * goes in `file`, which the CLI prints first. Anything that is not a system error keeps its own message.
+ */
+export function describeSystemError(e: unknown, path: string, subject: SystemErrorSubject | string): ChartroomError {
+  const s: SystemErrorSubject = typeof subject === 'string' ? { what: subject } : subject;
+  const code = isSystemError(e) ? e.code! : undefined;
+  const doing = s.writing ? 'writing' : 'reading';
+  let message: string;
+  switch (code) {
+    case 'ENOENT':
+      message = `${s.what} does not exist`;
+      break;
+    case 'EISDIR':
+      message = `${s.what} is a folder, not a file`;
+      break;
+    case 'ENOTDIR':
+      message = `${s.what}: a part of the path is a file, not a folder`;
+      break;
+    case 'EACCES':
+    case 'EPERM':
+      message = `permission denied ${doing} the ${s.what}`;
+      break;
+    case 'ELOOP':
+      message = `${s.what}: too many symbolic links (a link that loops?)`;
+      break;
+    case 'ENAMETOOLONG':
+      message = `${s.what}: the path is too long`;
+      break;
+    case 'EROFS':
+      message = `${s.what}: the file system is read-only`;
+      break;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      message = `no space left on the device ${doing} the ${s.what}`;
+      break;
+    case 'EEXIST':
+      message = `${s.what} already exists`;
+      break;
+    case 'EMFILE':
+    case 'ENFILE':
+      message = `too many open files ${doing} the ${s.what}`;
+      break;
+    case 'EIO':
+      message = `input/output error ${doing} the ${s.what}`;
+      break;
+    default:
+      message = `cannot ${s.writing ? 'write' : 'read'} the ${s.what} (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  }
+  return new ChartroomError(s.code ?? (code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS'), message, { file: path, cause: e, hint: s.hint, field: s.field });
+}

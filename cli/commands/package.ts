@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { context } from '../context.js';
+import { describeSystemError } from '../../core/errors.js';
 import { runCommand, writeOut, type OutputFormat } from '../output.js';
 import { defaultKeyring } from './verify.js';
 import { ask } from '../prompt.js';
@@ -28,7 +29,7 @@ function passphraseSource(file: string | undefined): ((keyName: string) => Promi
       try {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
       } catch (e) {
-        throw new Error(`cannot read passphrase file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw describeSystemError(e, file === '-' ? '<stdin>' : file, 'passphrase file');
       }
       return text.split('\n')[0].replace(/\r$/, '');
     };

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { writeFileAtomic } from '../atomic-file.js';
-import { ChartroomError } from '../errors.js';
+import { ChartroomError, describeSystemError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import { readChartArchive } from '../chart/archive.js';
 import { loadChartDir } from '../chart/loader.js';
@@ -44,8 +44,19 @@ export function packageChart(ctx: ActionContext, opts: PackageOptions): PackageR
     throw new ChartroomError('NOT_A_CHART_DIR', `${opts.path} is not a chart folder`, { file: opts.path, hint: 'chart package takes the folder that holds Chart.yaml' });
   }
   const packed = packChart(loadChartDir(opts.path), { version: opts.version, appVersion: opts.appVersion, sourceDateEpoch: opts.sourceDateEpoch ?? ctx.sourceDateEpoch });
-  const file = join(resolve(opts.destination ?? '.'), `${packed.name}-${packed.version}.tgz`);
-  writeFileAtomic(file, packed.archive);
+  const dest = resolve(opts.destination ?? '.');
+  const file = join(dest, `${packed.name}-${packed.version}.tgz`);
+  try {
+    writeFileAtomic(file, packed.archive);
+  } catch (e) {
+    // A missing output folder is made; a file in its way, or a folder we may not write to, is named.
+    const err = e as NodeJS.ErrnoException;
+    const where = opts.destination ?? '.';
+    if (err.syscall === 'mkdir' && (err.code === 'EEXIST' || err.code === 'ENOTDIR')) {
+      throw new ChartroomError('FILE_ACCESS', `output folder is not a folder (${err.path ?? where} is a file)`, { file: where, cause: e, hint: 'give -d a folder' });
+    }
+    throw describeSystemError(e, err.syscall === 'mkdir' ? where : file, { what: err.syscall === 'mkdir' ? 'output folder' : 'archive', writing: true });
+  }
   return { name: packed.name, version: packed.version, file, sha256: packed.sha256, size: packed.archive.length };
 }
 
@@ -72,8 +83,7 @@ export async function openSigner(_ctx: ActionContext, opts: SignOptions): Promis
   try {
     data = readFileSync(opts.keyring);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ChartroomError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `cannot read the keyring: ${code ?? (e as Error).message}`, { file: opts.keyring, cause: e, hint: 'give --keyring with a keyring holding the secret key (gpg --export-secret-keys > secring.gpg)' });
+    throw describeSystemError(e, opts.keyring, { what: 'keyring', hint: 'give --keyring with a keyring holding the secret key (gpg --export-secret-keys > secring.gpg)' });
   }
   const keyring = await readKeyring(data, opts.keyring);
   const key = await unlockKey(keyring, findKey(keyring, opts.key), opts.passphrase);

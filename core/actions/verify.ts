@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ChartroomError } from '../errors.js';
+import { ChartroomError, describeSystemError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import type { Chart } from '../chart/model.js';
 import { loadChartArchive } from '../chart/loader.js';
@@ -28,8 +28,7 @@ function read(file: string, what: string, hint?: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ChartroomError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_ACCESS', `cannot read the ${what}: ${code ?? (e as Error).message}`, { file, cause: e, hint });
+    throw describeSystemError(e, file, { what, hint });
   }
 }
 

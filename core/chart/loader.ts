@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { ChartroomError, lineOf } from '../errors.js';
+import { ChartroomError, describeSystemError, lineOf } from '../errors.js';
 import { loadYaml } from '../yaml.js';
 import { DEFAULT_LIMITS, readChartArchive, readChartArchiveAsync, type ArchiveLimits, type ChartFile, type ReadArchive } from './archive.js';
 import { IgnoreRules } from './helmignore.js';
@@ -64,11 +64,18 @@ export function loadChart(path: string, limits: ArchiveLimits = DEFAULT_LIMITS):
   let st;
   try {
     st = statSync(path);
-  } catch {
-    throw new ChartroomError('CHART_NOT_FOUND', `no chart at ${path}`, { file: path, hint: 'give a chart folder or a .tgz archive' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ChartroomError('CHART_NOT_FOUND', `no chart at ${path}`, { file: path, hint: 'give a chart folder or a .tgz archive' });
+    throw describeSystemError(e, path, 'chart');
   }
   if (st.isDirectory()) return loadChartDir(path, limits);
-  return loadChartArchive(readFileSync(path), path, limits);
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (e) {
+    throw describeSystemError(e, path, 'chart archive');
+  }
+  return loadChartArchive(data, path, limits);
 }
 
 /** Loads a chart from archive bytes; `source` names it in messages. */
@@ -95,7 +102,7 @@ function* fromArchive(data: Buffer, source: string, budget: Budget): Building {
 
 /** Reads a chart folder, applying `.helmignore`; links that leave the chart are refused. */
 export function loadChartDir(dir: string, limits: ArchiveLimits = DEFAULT_LIMITS): Chart {
-  const root = realpathSync(dir);
+  const root = chartRoot(dir);
   let ignoreText: string | undefined;
   try {
     ignoreText = readFileSync(join(root, '.helmignore'), 'utf8');
@@ -132,12 +139,42 @@ export function loadChartDir(dir: string, limits: ArchiveLimits = DEFAULT_LIMITS
       }
     }
   };
-  walk(root, '');
-  if (!files.some((f) => f.name === 'Chart.yaml')) {
-    throw new ChartroomError('CHART_NOT_FOUND', `${dir} has no Chart.yaml`, { file: join(dir, 'Chart.yaml'), hint: 'is this a chart folder? `chart create NAME` makes one' });
+  try {
+    walk(root, '');
+  } catch (e) {
+    if (e instanceof ChartroomError) throw e;
+    const path = (e as NodeJS.ErrnoException).path;
+    throw describeSystemError(e, path ?? dir, 'chart file');
   }
+  if (!files.some((f) => f.name === 'Chart.yaml')) throw notAChart(dir);
   const display = relative(process.cwd(), root) || '.';
   return buildSync(buildChart(files, display.startsWith('..') ? root : display, { limits, remaining: limits.maxTotalBytes, depth: 0 }));
+}
+
+function notAChart(dir: string): ChartroomError {
+  return new ChartroomError('CHART_NOT_FOUND', 'no Chart.yaml (not a chart folder)', { file: dir, hint: 'give the folder that holds Chart.yaml; `chart create NAME` makes a new chart' });
+}
+
+/**
+ * The real path of a chart folder, once it is known to hold a Chart.yaml: a folder that is not a chart is
+ * refused before any of it is read (`chart package /etc` must not walk /etc).
+ */
+export function chartRoot(dir: string): string {
+  let root: string;
+  try {
+    root = realpathSync(dir);
+  } catch (e) {
+    throw describeSystemError(e, dir, 'chart folder');
+  }
+  let st;
+  try {
+    st = statSync(join(root, 'Chart.yaml'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') throw notAChart(dir);
+    throw describeSystemError(e, join(dir, 'Chart.yaml'), 'Chart.yaml');
+  }
+  if (!st.isFile()) throw new ChartroomError('CHART_YAML', 'Chart.yaml is not a file', { file: join(dir, 'Chart.yaml') });
+  return root;
 }
 
 function* buildChart(files: ChartFile[], source: string, budget: Budget): Building {

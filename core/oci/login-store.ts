@@ -1,6 +1,6 @@
 import { childProcess } from '../builtin.js';
 import { readFileSync } from 'node:fs';
-import { ChartroomError } from '../errors.js';
+import { ChartroomError, describeSystemError } from '../errors.js';
 import { writeFileAtomic } from '../atomic-file.js';
 
 /**
@@ -107,7 +107,7 @@ function readConfig(file: string, what: string): DockerConfigFile {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ChartroomError('FILE_ACCESS', `${what} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code})`, { file });
+    throw describeSystemError(e, file, what);
   }
   if (text.trim() === '') return {};
   try {

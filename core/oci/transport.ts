@@ -16,7 +16,7 @@ type UndiciResponse = Awaited<ReturnType<typeof undiciRequest>>;
 async function loadUndici(): Promise<Undici> {
   return typeof require === 'function' ? (require('undici') as Undici) : ((await import('undici')) as Undici);
 }
-import { ChartroomError } from '../errors.js';
+import { ChartroomError, describeSystemError } from '../errors.js';
 
 /** How `chart` talks to a registry: the flags every registry command takes (helm's names). */
 export interface TransportSettings {
@@ -88,7 +88,7 @@ function readPem(file: string, flag: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new ChartroomError('FILE_NOT_FOUND', `${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
+    throw describeSystemError(e, file, { what: `file given to ${flag}`, field: flag });
   }
 }
 

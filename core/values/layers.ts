@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ChartroomError } from '../errors.js';
+import { ChartroomError, describeSystemError } from '../errors.js';
 import type { Values } from '../chart/model.js';
 import { loadYamlDocuments } from '../yaml.js';
 import { parseSetInto, type SetMode } from './strvals.js';
@@ -48,7 +48,7 @@ export function readValuesFile(path: string, io: ValuesIO = defaultIO): Values {
   try {
     text = path === '-' ? io.readStdin() : io.readFile(path);
   } catch (e) {
-    throw new ChartroomError('VALUES_FILE', `cannot read values file ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: name });
+    throw describeSystemError(e, name, { what: 'values file', code: 'VALUES_FILE' });
   }
   let out: Values = {};
   for (const doc of loadYamlDocuments(text, name)) {
@@ -86,7 +86,7 @@ export function collectUserValues(opts: ValuesOptions, io: ValuesIO = defaultIO)
               try {
                 return p === '-' ? io.readStdin() : io.readFile(p);
               } catch (e) {
-                throw new ChartroomError('VALUES_FILE', `${flag}: cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: p, field: flag });
+                throw describeSystemError(e, p === '-' ? '<stdin>' : p, { what: `file given to ${flag}`, code: 'VALUES_FILE', field: flag });
               }
             }
           : undefined;

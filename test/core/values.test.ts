@@ -82,7 +82,7 @@ describe('values files', () => {
   });
 
   it('says which file is missing', () => {
-    expect(() => readValuesFile('nope.yaml', io({}))).toThrow(/cannot read values file nope.yaml: ENOENT/);
+    expect(() => readValuesFile('nope.yaml', io({}))).toThrow(expect.objectContaining({ message: 'values file does not exist', details: expect.objectContaining({ file: 'nope.yaml' }) }));
   });
 
   it('refuses a values file that is a list', () => {
