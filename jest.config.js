@@ -35,7 +35,8 @@ if (problems.length) throw new Error(`jest.config.js: put each test file in exac
 
 const common = {
   rootDir: root,
-  testEnvironment: 'node',
+  // Jest's node environment, without two warnings every test process would print (see the file).
+  testEnvironment: '<rootDir>/test/setup/quiet-environment.cjs',
   roots: ['<rootDir>/test'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }] },

@@ -238,6 +238,8 @@ export class ChartRegistry {
   private syncing: Promise<{ added: number; removed: number }> | undefined;
   /** The store's change token for `index/` as of the last full sync (see ObjectStore.changeToken). */
   private recordsToken: string | undefined;
+  /** Told of every version this registry deletes or replaces with other bytes (see onRemoved). */
+  private readonly removedListeners: ((repo: string, entry: IndexEntry) => Promise<void> | void)[] = [];
   /** Syncs since the old layout's entries were last listed (they are never written now; see doSync). */
   private syncsSinceLegacy = Infinity;
   readonly store: ObjectStore;
@@ -253,6 +255,25 @@ export class ChartRegistry {
     let idx = this.indexes.get(repo);
     if (!idx) this.indexes.set(repo, (idx = new RepositoryIndex()));
     return idx;
+  }
+
+  /**
+   * Calls `fn` with each version deleted here, or replaced here by different bytes, once its record is gone, so
+   * what is derived from a version and kept in the store (the web UI's page models) goes with it. The delete or
+   * publish waits for `fn`; a listener that fails is reported to onWarning, never to the caller.
+   */
+  onRemoved(fn: (repo: string, entry: IndexEntry) => Promise<void> | void): void {
+    this.removedListeners.push(fn);
+  }
+
+  private async removed(repo: string, entry: IndexEntry): Promise<void> {
+    for (const fn of this.removedListeners) {
+      try {
+        await fn(repo, entry);
+      } catch (e) {
+        this.opts.onWarning?.('could not remove what was derived from a removed version', { chart: entry.name, version: entry.version, error: (e as Error).message });
+      }
+    }
   }
 
   /**
@@ -653,6 +674,7 @@ export class ChartRegistry {
     }
     // Committed. What only the replaced version named, and a replaced old-layout copy, can go.
     const before = this.locations.get(vk);
+    const replaced = this.indexes.get(repo)?.get(name, version) ?? existing?.record?.entry;
     this.remember(repo, entry, { key: rKey, archive: blobKey(repo, c.archive.hex), prov: c.prov ? blobKey(repo, c.prov.hex) : undefined, etag: info.etag, blobs: blobsOf(record), oci: { ...oci, stored: true } });
     this.known.set(rKey, { etag: info.etag, since: Date.now(), repo, name, version });
     this.recentlyDeleted.delete(rKey);
@@ -667,6 +689,7 @@ export class ChartRegistry {
     if (before && parseLegacyMetaKey(before.key)) stale.add(before.archive);
     for (const h of blobsOf(record)) stale.delete(blobKey(repo, h));
     for (const k of stale) await this.store.delete(k).catch((e) => this.opts.onWarning?.('could not remove a replaced file; it is unused', { key: k, error: (e as Error).message }));
+    if (replaced && replaced.digest !== entry.digest) await this.removed(repo, replaced);
     return { entry, created: true };
   }
 
@@ -777,9 +800,11 @@ export class ChartRegistry {
     const vk = versionKey(repo, name, version);
     const file = `${name}-${version}.tgz`;
     let loc = this.locations.get(vk);
+    let entry = this.indexes.get(repo)?.get(name, version);
     if (!loc) {
       // Another replica may have published it since the last sync.
       const rec = await this.currentRecord(repo, file);
+      entry = rec?.record?.entry;
       const legacy = await this.store.head(legacyMetaKey(repo, name, version));
       if (rec?.record && rec.record.entry?.name === name && rec.record.entry.version === version) {
         loc = { key: recordKey(repo, file), archive: blobKey(repo, rec.record.archive), prov: rec.record.prov ? blobKey(repo, rec.record.prov) : undefined, etag: rec.etag, blobs: blobsOf(rec.record) };
@@ -795,6 +820,7 @@ export class ChartRegistry {
       await this.store.delete(loc.archive);
       if (loc.prov) await this.store.delete(loc.prov);
     }
+    if (entry) await this.removed(repo, entry);
   }
 
   /** A chart archive or provenance file by its file name, if its version is in the index: the bytes its record names. */

@@ -186,9 +186,8 @@ export function sessionRouter(ctx: UiContext): Router {
     if (!target) return;
     const { repo, name, entry, session, caller } = target;
     if (!UiSessions.csrfMatches(session, formOf(res).get('csrf'))) return sendErrorPage(req, res, 403, STALE_FORM, caller);
+    // Its page model goes too, from memory and from the store (uiContext has the registry tell the model cache).
     await ctx.registry.delete(repo, name, entry.version);
-    // Its page model goes too, from memory and from the store (never throws).
-    await ctx.models.forget(repo, entry);
     res.setHeader('Cache-Control', 'no-store');
     // From …/charts/NAME/VERSION/delete, ../../NAME is the chart, which sends the browser on to its newest version.
     const remaining = ctx.registry.readIndex(repo).versionsOf(name);

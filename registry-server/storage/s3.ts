@@ -43,6 +43,25 @@ const PART_BYTES = 8 * 1024 * 1024;
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 
 /**
+ * Runs `make` (which creates an S3 client) without the SDK's NodeVersionSupportWarning: that its releases from
+ * 2027 on will need a newer Node. It is news for whoever upgrades the SDK here, not for the users of `chart serve`,
+ * who cannot act on it. The SDK emits it synchronously while a client is made, once per process; every other
+ * warning passes.
+ */
+function withoutNodeVersionNotice<T>(make: () => T): T {
+  const emit = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
+    if (String(typeof warning === 'string' ? warning : warning?.message).startsWith('NodeVersionSupportWarning')) return;
+    return (emit as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+/**
  * Objects in an S3-compatible bucket. Create-only writes send `If-None-Match: *`, replacing writes
  * `If-Match: <etag>` (unquoted: Ceph RGW refuses the quoted form); both are honoured by AWS S3, Ceph and MinIO.
  */
@@ -63,7 +82,7 @@ export class S3ObjectStore implements ObjectStore {
       maxAttempts: 3,
       requestHandler: { requestTimeout: opts.timeoutMs ?? 10_000, connectionTimeout: Math.min(opts.timeoutMs ?? 10_000, 3000) } as S3ClientConfig['requestHandler'],
     };
-    this.client = new S3Client(config);
+    this.client = withoutNodeVersionNotice(() => new S3Client(config));
     this.prefix = opts.prefix ? opts.prefix.replace(/^\/+|\/+$/g, '') + '/' : '';
   }
 

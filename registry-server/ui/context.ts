@@ -46,7 +46,10 @@ function configuredUrl(registry: ChartRegistry): string | undefined {
 }
 
 export function uiContext(registry: ChartRegistry, policy: AccessPolicy, opts: UiContextOptions = {}): UiContext {
-  return { registry, policy, models: new ModelCache(registry, opts.cache, opts.warn), sessions: opts.sessions ?? new UiSessions(), provenance: new ProvenanceChecks(registry, opts.keyring), baseUrl: configuredUrl(registry) };
+  const models = new ModelCache(registry, opts.cache, opts.warn);
+  // A version's stored page model goes with it, whichever API deleted or replaced it.
+  registry.onRemoved((repo, entry) => models.forget(repo, entry));
+  return { registry, policy, models, sessions: opts.sessions ?? new UiSessions(), provenance: new ProvenanceChecks(registry, opts.keyring), baseUrl: configuredUrl(registry) };
 }
 
 export const seg = (s: string) => encodeURIComponent(s);
