@@ -1,6 +1,7 @@
 import { promises as fs, constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { makeDirs } from '../../core/make-dirs.js';
 import { checkKey, PreconditionFailed, RangeNotSatisfiable, StorageUnavailable, streamTooLarge, type ByteRange, type ListPage, type ObjectInfo, type ObjectStore, type ObjectStream, type PutOptions, type PutStreamOptions, type StoredObject } from './object-store.js';
 
 const TMP_DIR = '.tmp';
@@ -25,7 +26,7 @@ function fault(e: unknown, what: string): never {
 async function ensureDir(dir: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await fs.mkdir(dir, { recursive: true });
+      await makeDirs(dir);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw e;
@@ -96,8 +97,8 @@ export class LocalObjectStore implements ObjectStore {
 
   async init(): Promise<void> {
     try {
-      await fs.mkdir(join(this.root, TMP_DIR), { recursive: true });
-      await fs.mkdir(join(this.root, LOCK_DIR), { recursive: true });
+      await makeDirs(join(this.root, TMP_DIR));
+      await makeDirs(join(this.root, LOCK_DIR));
       await fs.access(this.root, constants.W_OK);
     } catch (e) {
       fault(e, `cannot use ${this.root}`);
