@@ -21,8 +21,10 @@ export function register(program: Command): void {
         runCommand(async () => {
           const { showChart } = await import('../../core/actions/show.js');
           const result = await showChart(context(), { chart, version: flags.version, what });
-          if (flags.output === 'json' && what === 'chart') writeOut(JSON.stringify(result.chart.metadata, null, 2) + '\n');
+          if (flags.output === 'json' && what === 'chart') writeOut(JSON.stringify(result.metadata, null, 2) + '\n');
           else writeOut(result.text);
+          // On stderr, so that stdout stays what helm prints (`chart show chart web | yq` works).
+          if ((what === 'chart' || what === 'all') && result.engineNote) process.stderr.write(result.engineNote + '\n');
         }),
       );
   }

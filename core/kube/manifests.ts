@@ -75,16 +75,16 @@ function lessByKind(a: string, b: string): number {
 function invalidYaml(t: RenderedFile, err: ChartroomError, line: number): ChartroomError {
   const reason = err.message.replace(/^invalid YAML: /, '');
   const sourceLine = t.sourceLine?.(line);
-  const excerpt = [line - 2, line - 1, line, line + 1]
-    .filter((n) => n >= 1)
-    .map((n) => `    ${n}| ${lineOf(t.content, n)}`)
-    .join('\n');
+  // The lines around the error that the output has (a final newline does not start one more line).
+  const lastLine = t.content.replace(/\n$/, '').split('\n').length;
+  const shown = [line - 2, line - 1, line, line + 1].filter((n) => n >= 1 && (n <= lastLine || n === line));
+  const excerpt = shown.map((n) => `    ${n}| ${lineOf(t.content, n)}`.trimEnd()).join('\n');
   return new ChartroomError('INVALID_YAML', `template produced invalid YAML: ${reason} (rendered output line ${line}${sourceLine ? `, written by template line ${sourceLine}` : ''})`, {
     file: t.file,
     line: sourceLine,
     chart: t.chart.metadata.name,
     snippet: sourceLine && t.source !== undefined ? lineOf(t.source, sourceLine) : lineOf(t.content, line),
-    hint: `rendered lines ${Math.max(1, line - 2)}-${line + 1}:\n${excerpt}`,
+    hint: `rendered lines ${shown[0]}-${shown[shown.length - 1]}:\n${excerpt}`,
   });
 }
 

@@ -41,6 +41,8 @@ export function formatLint(result: { charts: LintChartResult[]; failed: number }
     for (const m of c.messages) {
       const loc = m.file ? `${m.file}${m.line ? `:${m.line}${m.column ? `:${m.column}` : ''}` : ''}: ` : '';
       lines.push(`[${m.severity.toUpperCase()}] ${loc}${m.message}`);
+      // Further lines indented with a tab, as helm indents a finding's details.
+      if (m.detail) for (const d of m.detail.split('\n')) lines.push(`\t${d}`.trimEnd());
     }
     lines.push('');
   }

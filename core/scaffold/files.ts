@@ -17,6 +17,10 @@ version: 0.1.0
 
 # The version of the application the chart deploys; quote it so YAML keeps it a string.
 appVersion: "1.16.0"
+
+annotations:
+  # Keeps the chart marked as Handlebars when helm package rewrites Chart.yaml without engine.
+  chartroom.dev/engine: handlebars
 `,
   '.helmignore': String.raw`# Files and folders left out of the packaged chart (one pattern per line, ! negates).
 .DS_Store

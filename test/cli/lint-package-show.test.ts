@@ -64,7 +64,8 @@ describe('chart lint', () => {
     const dir = writeChart(tmp.dir, 'folder', { 'Chart.yaml': chartYaml('other', 'dependencies:\n  - name: db\n    version: 1.x\n') });
     const r = await chartCli(['lint', dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\[ERROR\] .*Chart.yaml:2: chart name "other" does not match its folder name "folder"/);
+    // helm 4 passes a name that differs from the folder's: a warning (which --strict makes fail).
+    expect(r.stdout).toMatch(/\[WARNING\] .*Chart.yaml:2: chart name "other" does not match its folder name "folder"/);
     expect(r.stdout).toMatch(/\[ERROR\] .*Chart.yaml:6: dependency db is declared in Chart.yaml but missing from charts\//);
   });
 
@@ -194,6 +195,7 @@ describe('chart show', () => {
     const r = await chartCli(['show', 'all', 'charts/shop']);
     expect(r.stdout).toContain('name: shop');
     expect(r.stdout).toContain('---\n# Shared with every subchart');
-    expect((await chartCli(['show', 'readme', 'charts/shop'])).stderr).toMatch(/has no README/);
+    // No README: nothing, and success, as helm answers.
+    expect(await chartCli(['show', 'readme', 'charts/shop'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 });

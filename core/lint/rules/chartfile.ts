@@ -19,8 +19,9 @@ export function lintChartfile(chart: Chart, path: string, kubeVersion: string): 
   } catch {
     isDir = false;
   }
+  // A warning, not an error: helm 4 lints (and packages) such a folder without a word; --strict fails it.
   if (isDir && basename(resolve(path)) !== md.name) {
-    messages.push({ severity: 'error', message: `chart name ${JSON.stringify(md.name)} does not match its folder name ${JSON.stringify(basename(resolve(path)))}`, file: cy, line: positionOf(chart.metadataYaml, ['name'])?.line, field: 'name' });
+    messages.push({ severity: 'warning', message: `chart name ${JSON.stringify(md.name)} does not match its folder name ${JSON.stringify(basename(resolve(path)))}`, file: cy, line: positionOf(chart.metadataYaml, ['name'])?.line, field: 'name' });
   }
   if (!DNS1123_LABEL.test(md.name)) messages.push({ severity: 'warning', message: `chart name ${JSON.stringify(md.name)} should be lowercase letters, digits and "-"`, file: cy, field: 'name' });
   if (!md.icon) messages.push({ severity: 'info', message: 'icon is recommended', file: cy, field: 'icon' });
