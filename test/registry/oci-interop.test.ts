@@ -14,6 +14,7 @@ import { basic } from '../support/registry.js';
 import { startReplica, type Replica } from '../support/replica.js';
 import { skopeo } from '../support/skopeo.js';
 import { tempDir } from '../support/tmp.js';
+import { waitFor } from '../support/wait.js';
 
 const tmp = tempDir();
 let serve: Replica;
@@ -166,7 +167,10 @@ describe('skopeo reads and writes what chart serve stores', () => {
 
   it('copies a chart into other tenants, from the registry (a cross-repository mount) and from a folder (uploads)', async () => {
     await skopeo(tmp.dir, ['copy', '--src-tls-verify=false', '--dest-tls-verify=false', ...['--src-creds', 'admin:admin-pass', '--dest-creds', 'admin:admin-pass'], `docker://${host}/hello:0.2.0`, `docker://${host}/team-c/hello:0.2.0`]);
-    const requests = serve.logs.filter((l) => l.includes('/v2/team-c/hello/')).map((l) => JSON.parse(l) as { method: string; path: string; status: number });
+    // The server logs a request when its response has gone: the last one may reach the log just after skopeo exits.
+    const teamC = () => serve.logs.filter((l) => l.includes('/v2/team-c/hello/')).map((l) => JSON.parse(l) as { method: string; path: string; status: number });
+    await waitFor(() => teamC().some((r) => r.method === 'PUT' && r.path === '/v2/team-c/hello/manifests/0.2.0'), { timeoutMs: 5000, intervalMs: 20, what: 'the manifest PUT in the log' });
+    const requests = teamC();
     // The blobs were in the root repository already: skopeo mounts them (201) instead of uploading.
     expect(requests).toContainEqual(expect.objectContaining({ method: 'POST', path: '/v2/team-c/hello/blobs/uploads/', status: 201 }));
     expect(requests).toContainEqual(expect.objectContaining({ method: 'PUT', path: '/v2/team-c/hello/manifests/0.2.0', status: 201 }));
