@@ -55,11 +55,27 @@ function load(file) {
   return mod.exports;
 }
 
+/**
+ * `mkdir -p`, one level at a time: Node 20's `{ recursive: true }` spins forever for a folder under /proc (a
+ * cache folder set there by mistake must not hang every command at exit).
+ */
+function makeDirs(dir) {
+  try {
+    fs.mkdirSync(dir);
+  } catch (e) {
+    if (e.code === 'EEXIST') return;
+    const parent = path.dirname(dir);
+    if (e.code !== 'ENOENT' || parent === dir) throw e;
+    makeDirs(parent);
+    fs.mkdirSync(dir);
+  }
+}
+
 process.once('exit', () => {
   for (const { script, target } of pending) {
     try {
       const data = script.createCachedData();
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      makeDirs(path.dirname(target));
       const tmp = `${target}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, target);
