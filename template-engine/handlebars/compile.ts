@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
 import type { EngineCache } from '../types.js';
 import { closest } from '../../core/suggest.js';
+import { fastParse } from './fast-parse.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 
 
@@ -400,7 +401,7 @@ const AST_VERSION = 'handlebars-4.7-ignoreStandalone-2';
 /** Fields the interpreter never reads (whitespace control is already applied): left out of the cache. */
 const UNUSED = new Set(['strip', 'openStrip', 'closeStrip', 'inverseStrip', 'rightStripped', 'leftStripped', 'end', 'source']);
 
-function compactNode(this: Record<string, unknown>, key: string, value: unknown): unknown {
+export function compactNode(this: Record<string, unknown>, key: string, value: unknown): unknown {
   if (UNUSED.has(key)) return undefined;
   // A content node's original text is the unstripped copy of its value.
   if (key === 'original' && this.type === 'ContentStatement') return undefined;
@@ -427,9 +428,11 @@ function parseCached(source: string, cache: EngineCache | undefined, known?: Map
       // A damaged entry is parsed again below.
     }
   }
+  // The hand-written parser builds the same tree several times faster; what it leaves (rare syntax, every
+  // error) goes to Handlebars' parser, which also words the errors.
   let ast: Program;
   try {
-    ast = parse(source, { ignoreStandalone: true });
+    ast = fastParse(source) ?? parse(source, { ignoreStandalone: true });
   } catch (e) {
     throw parseProblem(e as Error, source);
   }
