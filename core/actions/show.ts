@@ -6,6 +6,7 @@ import { IgnoreRules } from '../chart/helmignore.js';
 import { ENGINE_ANNOTATION, isHandlebarsChart, parseChartMetadata, type ChartMetadata } from '../chart/metadata.js';
 import { ChartroomError, describeSystemError } from '../errors.js';
 import { loadYaml } from '../yaml.js';
+import { scanManifest } from '../kube/manifest-scan.js';
 import type { ActionContext } from '../context.js';
 import { loadChartFrom, locateChart } from '../sources/index.js';
 import { fileSource, type FileRef } from '../sources/file.js';
@@ -111,7 +112,8 @@ function showFolderFile(dir: string, what: 'chart' | 'values' | 'readme'): ShowR
       break;
     case 'values':
       text = rules.ignores('values.yaml') ? undefined : read('values.yaml');
-      if (typeof text === 'string') {
+      // The one-pass scanner vouches for the plain block style (a mapping, or nothing); anything else is parsed.
+      if (typeof text === 'string' && scanManifest(text) === undefined) {
         const v = loadYaml(text, `${source}/values.yaml`);
         if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v))) {
           throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: `${source}/values.yaml`, line: 1 });
