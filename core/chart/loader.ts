@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import { join, relative, sep } from 'node:path';
 import { ChartroomError, describeSystemError, lineOf } from '../errors.js';
 import { loadYaml } from '../yaml.js';
+import { scanManifest } from '../kube/manifest-scan.js';
 import { DEFAULT_LIMITS, readChartArchive, readChartArchiveAsync, type ArchiveLimits, type ChartFile, type ReadArchive } from './archive.js';
 import { IgnoreRules } from './helmignore.js';
 import { parseChartMetadata } from './metadata.js';
@@ -188,15 +189,18 @@ function* buildChart(files: ChartFile[], source: string, budget: Budget): Buildi
   const { metadata, parsed, warnings } = parseChartMetadata(text('Chart.yaml')!, at('Chart.yaml'));
   const chartYamlFile = at('Chart.yaml');
 
-  let values: Values = {};
   const valuesText = text('values.yaml');
-  if (valuesText !== undefined) {
+  const readValues = (): Values => {
+    if (valuesText === undefined) return {};
     const v = loadYaml(valuesText, at('values.yaml'));
-    if (v !== null && v !== undefined) {
-      if (typeof v !== 'object' || Array.isArray(v)) throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: at('values.yaml'), line: 1 });
-      values = v as Values;
-    }
-  }
+    if (v === null || v === undefined) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: at('values.yaml'), line: 1 });
+    return v as Values;
+  };
+  // A values.yaml the one-pass scanner vouches for (plain block style: a mapping, or nothing) cannot fail to
+  // load, so it is parsed only when read (package and show never read it); anything else is checked now.
+  const lazyValues = valuesText !== undefined && scanManifest(valuesText) !== undefined;
+  const values = lazyValues ? {} : readValues();
 
   let schema: unknown;
   const schemaText = text('values.schema.json');
@@ -267,5 +271,9 @@ function* buildChart(files: ChartFile[], source: string, budget: Budget): Buildi
     source,
   };
   Object.defineProperty(chart, 'metadataYaml', { get: parsed, enumerable: false });
+  if (lazyValues) {
+    let read: Values | undefined;
+    Object.defineProperty(chart, 'values', { get: () => (read ??= readValues()), set: (v: Values) => (read = v), enumerable: true, configurable: true });
+  }
   return chart as Chart;
 }
