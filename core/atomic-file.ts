@@ -8,9 +8,18 @@ import { makeDirsSync } from './make-dirs.js';
  * A failure leaves the old file as it was and no temporary file behind.
  */
 export function writeFileAtomic(path: string, data: string | Buffer | Iterable<string | Buffer>, mode = 0o644): void {
-  makeDirsSync(dirname(path));
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fd = openSync(tmp, 'w', mode);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w', mode);
+  } catch (e) {
+    // The folder is made only when it is missing (most writes go to one that exists); a file in its way is
+    // reported by making it, as the folder's error.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+    makeDirsSync(dirname(path));
+    fd = openSync(tmp, 'w', mode);
+  }
   try {
     try {
       if (typeof data === 'string' || Buffer.isBuffer(data)) writeAll(fd, data);
