@@ -129,6 +129,15 @@ export function itemString(i: Item): string {
   return goQuote(i.val);
 }
 
+/** Whether the lexer is at a right delimiter, and with a trim marker: three shared answers, asked at every token. */
+interface RightDelim {
+  readonly delim: boolean;
+  readonly trim: boolean;
+}
+const RIGHT_DELIM_TRIMMED: RightDelim = Object.freeze({ delim: true, trim: true });
+const RIGHT_DELIM: RightDelim = Object.freeze({ delim: true, trim: false });
+const NO_RIGHT_DELIM: RightDelim = Object.freeze({ delim: false, trim: false });
+
 /**
  * The scanner. `nextItem()` returns the next item; after an error item or EOF it keeps returning EOF.
  */
@@ -238,10 +247,10 @@ export class Lexer {
   }
 
   /** Whether the input is at a right delimiter, possibly preceded by a trim marker. */
-  private atRightDelim(): { delim: boolean; trim: boolean } {
-    if (this.hasRightTrimMarker(this.pos) && this.startsWith(this.rightDelim, this.pos + TRIM_MARKER_LEN)) return { delim: true, trim: true };
-    if (this.startsWith(this.rightDelim)) return { delim: true, trim: false };
-    return { delim: false, trim: false };
+  private atRightDelim(): RightDelim {
+    if (this.hasRightTrimMarker(this.pos) && this.startsWith(this.rightDelim, this.pos + TRIM_MARKER_LEN)) return RIGHT_DELIM_TRIMMED;
+    if (this.startsWith(this.rightDelim)) return RIGHT_DELIM;
+    return NO_RIGHT_DELIM;
   }
 
   /** Length of the run of Go spaces (" \t\r\n") starting at `at`. */
