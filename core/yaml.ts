@@ -157,13 +157,20 @@ export function dumpYaml(value: unknown): string {
  * scalar rules. Text that holds aliases, or that does not parse, goes through parseYaml above, which limits
  * aliases and gives positioned errors.
  */
+/** YAML 1.1's boolean words, as Helm reads them. */
+const BOOL11 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+/**
+ * Plain words Helm's YAML 1.1 reads as booleans or null, not as strings: what the one-pass readers and writers
+ * (core/kube/manifest-scan.ts, core/repo/*) must quote or leave to the full parser.
+ */
+export const YAML11_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 const bool11 = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (d: string | null) => d !== null && /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(d),
+  resolve: (d: string | null) => d !== null && BOOL11.test(d),
   construct: (d: string) => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(d),
   predicate: (v: unknown) => typeof v === 'boolean',
 });
-const INT11 = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
+export const INT11 = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
 const int11 = new jsyaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (d: string | null) => d !== null && INT11.test(d) && /[0-9]/.test(d),
@@ -181,7 +188,7 @@ const int11 = new jsyaml.Type('tag:yaml.org,2002:int', {
   },
   predicate: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
 });
-const FLOAT11 = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+export const FLOAT11 = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const float11 = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (d: string | null) => d !== null && FLOAT11.test(d) && d !== '_',

@@ -1,12 +1,10 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Chart } from '../chart/model.js';
-import { chartRoot } from '../chart/loader.js';
+import { chartRoot, valuesReader } from '../chart/loader.js';
 import { IgnoreRules } from '../chart/helmignore.js';
 import { ENGINE_ANNOTATION, isHandlebarsChart, parseChartMetadata, type ChartMetadata } from '../chart/metadata.js';
-import { ChartroomError, describeSystemError } from '../errors.js';
-import { loadYaml } from '../yaml.js';
-import { scanManifest } from '../kube/manifest-scan.js';
+import { describeSystemError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import { loadChartFrom, locateChart } from '../sources/index.js';
 import { fileSource, type FileRef } from '../sources/file.js';
@@ -112,13 +110,8 @@ function showFolderFile(dir: string, what: 'chart' | 'values' | 'readme'): ShowR
       break;
     case 'values':
       text = rules.ignores('values.yaml') ? undefined : read('values.yaml');
-      // The one-pass scanner vouches for the plain block style (a mapping, or nothing); anything else is parsed.
-      if (typeof text === 'string' && scanManifest(text) === undefined) {
-        const v = loadYaml(text, `${source}/values.yaml`);
-        if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v))) {
-          throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: `${source}/values.yaml`, line: 1 });
-        }
-      }
+      // Checked as the loader checks it (parsed only when the one-pass scanner cannot vouch for it).
+      if (typeof text === 'string') valuesReader(text, `${source}/values.yaml`);
       text ??= '';
       break;
     case 'readme': {

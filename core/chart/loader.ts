@@ -178,6 +178,27 @@ export function chartRoot(dir: string): string {
   return root;
 }
 
+/**
+ * values.yaml's reader for a chart: the text is checked now (valid YAML, a mapping or nothing) unless the
+ * one-pass scanner vouches for it (plain block style), which cannot fail to load; then it is parsed only when
+ * first read, so commands that never read values (package, show chart) never parse it.
+ */
+export function valuesReader(text: string | undefined, file: string): () => Values {
+  const parse = (): Values => {
+    if (text === undefined) return {};
+    const v = loadYaml(text, file);
+    if (v === null || v === undefined) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file, line: 1 });
+    return v as Values;
+  };
+  if (text === undefined || scanManifest(text) === undefined) {
+    const values = parse();
+    return () => values;
+  }
+  let values: Values | undefined;
+  return () => (values ??= parse());
+}
+
 function* buildChart(files: ChartFile[], source: string, budget: Budget): Building {
   const byName = new Map(files.map((f) => [f.name, f]));
   const text = (name: string) => {
@@ -190,17 +211,7 @@ function* buildChart(files: ChartFile[], source: string, budget: Budget): Buildi
   const chartYamlFile = at('Chart.yaml');
 
   const valuesText = text('values.yaml');
-  const readValues = (): Values => {
-    if (valuesText === undefined) return {};
-    const v = loadYaml(valuesText, at('values.yaml'));
-    if (v === null || v === undefined) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) throw new ChartroomError('VALUES_NOT_MAP', 'values.yaml must be a mapping of keys to values', { file: at('values.yaml'), line: 1 });
-    return v as Values;
-  };
-  // A values.yaml the one-pass scanner vouches for (plain block style: a mapping, or nothing) cannot fail to
-  // load, so it is parsed only when read (package and show never read it); anything else is checked now.
-  const lazyValues = valuesText !== undefined && scanManifest(valuesText) !== undefined;
-  const values = lazyValues ? {} : readValues();
+  const readValues = valuesReader(valuesText, at('values.yaml'));
 
   let schema: unknown;
   const schemaText = text('values.schema.json');
@@ -260,7 +271,7 @@ function* buildChart(files: ChartFile[], source: string, budget: Budget): Buildi
     metadata,
     metadataFile: chartYamlFile,
     metadataWarnings: warnings,
-    values,
+    values: {},
     hasValuesFile: valuesText !== undefined,
     schema,
     lock,
@@ -271,9 +282,7 @@ function* buildChart(files: ChartFile[], source: string, budget: Budget): Buildi
     source,
   };
   Object.defineProperty(chart, 'metadataYaml', { get: parsed, enumerable: false });
-  if (lazyValues) {
-    let read: Values | undefined;
-    Object.defineProperty(chart, 'values', { get: () => (read ??= readValues()), set: (v: Values) => (read = v), enumerable: true, configurable: true });
-  }
+  let replaced: Values | undefined;
+  Object.defineProperty(chart, 'values', { get: () => replaced ?? readValues(), set: (v: Values) => (replaced = v), enumerable: true, configurable: true });
   return chart as Chart;
 }

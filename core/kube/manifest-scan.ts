@@ -1,3 +1,5 @@
+import { YAML11_WORD } from '../yaml.js';
+
 /**
  * One pass over a rendered YAML document that reads what sorting needs (kind, apiVersion, metadata.name and
  * metadata.annotations) and checks that the document is valid YAML, without building the document.
@@ -26,8 +28,6 @@ export interface ManifestHead {
 const UNUSUAL = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]/;
 /** Keys the fast path reads: names that YAML 1.1 reads as strings. */
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-/** Plain words YAML 1.1 (as Helm reads it) turns into booleans or null. */
-const SPECIAL_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 /** Plain scalars that are numbers (or could be) under Helm's YAML 1.1 rules: anything starting like one. */
 const NUMBERISH = /^[-+.]?[0-9.]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
 
@@ -113,7 +113,7 @@ function flowAt(s: string, at: number): number {
       const colon = t.indexOf(': ');
       if (colon < 0) fail();
       const key = t.slice(0, colon);
-      if (!PLAIN_KEY.test(key) || SPECIAL_WORD.test(key) || keys.has(key)) fail();
+      if (!PLAIN_KEY.test(key) || YAML11_WORD.test(key) || keys.has(key)) fail();
       keys.add(key);
       flowItem(t.slice(colon + 2).trim());
     }
@@ -161,7 +161,7 @@ function scalarAt(s: string, at: number): Scalar {
   if ('[]{}&*!|>%@`,'.includes(text[0])) fail();
   if ((text[0] === '-' || text[0] === '?' || text[0] === ':') && (text.length === 1 || text[1] === ' ')) fail();
   if (text.endsWith(':') || text.includes(': ')) fail();
-  return { text, string: !SPECIAL_WORD.test(text) && !NUMBERISH.test(text) };
+  return { text, string: !YAML11_WORD.test(text) && !NUMBERISH.test(text) };
 }
 
 /** A key at `at`, when the line is `key:` or `key: …`: the key and where its value starts; undefined otherwise. */
@@ -181,7 +181,7 @@ function keyAt(s: string, at: number): { key: string; valueAt: number } | undefi
     if (colon < 0) return undefined;
     key = s.slice(at, colon);
     if (key.includes(' #')) return undefined;
-    if (!PLAIN_KEY.test(key) || SPECIAL_WORD.test(key)) fail();
+    if (!PLAIN_KEY.test(key) || YAML11_WORD.test(key)) fail();
   }
   if (key.length > 1000) fail();
   if (colon + 1 < s.length && s.charCodeAt(colon + 1) !== 32) fail();

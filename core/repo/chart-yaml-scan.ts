@@ -1,4 +1,5 @@
 import { isStrictSemver, type ChartMetadata } from '../chart/metadata.js';
+import { YAML11_WORD } from '../yaml.js';
 
 /**
  * A one-pass reader for the Chart.yaml files charts almost always have, for `repo index` over many archives:
@@ -20,8 +21,6 @@ function fail(): never {
 const UNUSUAL = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 /** Keys read as themselves: a letter, then name characters. */
 const KEY = /^[A-Za-z][A-Za-z0-9_./-]*$/;
-/** Plain words that YAML 1.1 (as Helm reads it) turns into booleans or null. */
-const SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 /** Plain scalars that are strings whatever the schema: a letter first, no `: `, ` #` or trailing `:`. */
 const PLAIN = /^[A-Za-z](?:[A-Za-z0-9 ._/@+=,()'"-]|:(?! |$))*$/;
 /** Versions: three dotted numbers are no number, date or time in YAML 1.1. */
@@ -40,12 +39,12 @@ function scalar(raw: string): string {
     if (text.length < 3 || !text.endsWith("'") || text.indexOf("'", 1) !== text.length - 1) fail();
     return text.slice(1, -1);
   }
-  if ((PLAIN.test(text) && !SPECIAL.test(text)) || VERSION.test(text)) return text;
+  if ((PLAIN.test(text) && !YAML11_WORD.test(text)) || VERSION.test(text)) return text;
   return fail();
 }
 
 function keyOf(k: string): string {
-  if (!KEY.test(k) || SPECIAL.test(k) || k === '__proto__') fail();
+  if (!KEY.test(k) || YAML11_WORD.test(k) || k === '__proto__') fail();
   return k;
 }
 

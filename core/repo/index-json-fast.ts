@@ -1,4 +1,4 @@
-import { loadYaml } from '../yaml.js';
+import { FLOAT11, INT11, loadYaml, YAML11_WORD } from '../yaml.js';
 import { compareVersionsDesc } from '../versions.js';
 
 /**
@@ -19,15 +19,10 @@ function fail(): never {
 
 /** Keys written plainly; read as themselves unless they are numbers, booleans or null (see `plainString`). */
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
-/** Plain scalars Helm's YAML 1.1 schema (core/yaml.ts) reads as booleans or null. */
-const SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
-/** ... and as integers or floats (the same patterns as core/yaml.ts). */
-const INT11 = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
-const FLOAT11 = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 /** Could be a number: starts like one. */
 const NUMBER_START = /^[-+.0-9]/;
 /** Whether a plain scalar is a string under Helm's schema. */
-const plainString = (t: string) => !(t.length <= 5 && SPECIAL.test(t)) && !(NUMBER_START.test(t) && (INT11.test(t) || FLOAT11.test(t)));
+const plainString = (t: string) => !(t.length <= 5 && YAML11_WORD.test(t)) && !(NUMBER_START.test(t) && (INT11.test(t) || FLOAT11.test(t)));
 /** A one-line plain scalar: no indicator first, no `: ` or ` #` inside, no `:` last. */
 const PLAIN = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|[-?:](?=[^\s]))(?:[^:#]|:(?=[^\s])|(?<=[^\s])#)*$/;
 // eslint-disable-next-line no-control-regex

@@ -1,4 +1,5 @@
 import jsyaml from 'js-yaml';
+import { YAML11_WORD } from '../yaml.js';
 
 /**
  * index.yaml as `repo index` writes it: byte for byte what js-yaml's `dump` gives with
@@ -18,8 +19,6 @@ function notFast(): never {
 const PLAIN = /^[A-Za-z][A-Za-z0-9._/@+-]*(?:[ :][A-Za-z0-9._/@+-]+)*$/;
 /** Keys written plain: no spaces. */
 const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9._/@+-]*(?::[A-Za-z0-9._/@+-]+)*$/;
-/** Words js-yaml quotes (booleans and null, including YAML 1.1's). */
-const SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 // eslint-disable-next-line no-control-regex
 const MULTI_LINE = /[\n\r\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
@@ -33,7 +32,7 @@ const HEX_LETTER = /[acdf]/;
 const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?$/;
 
 function scalar(s: string): string {
-  if ((PLAIN.test(s) && !SPECIAL.test(s)) || (HEX.test(s) && HEX_LETTER.test(s)) || VERSION.test(s)) return s;
+  if ((PLAIN.test(s) && !YAML11_WORD.test(s)) || (HEX.test(s) && HEX_LETTER.test(s)) || VERSION.test(s)) return s;
   let out = quoted.get(s);
   if (out === undefined) {
     if (MULTI_LINE.test(s)) notFast();
@@ -48,7 +47,7 @@ function scalar(s: string): string {
 const plainKeys = new Set<string>();
 function key(k: string): string {
   if (plainKeys.has(k)) return k;
-  if (k.length > 1024 || !PLAIN_KEY.test(k) || SPECIAL.test(k)) notFast();
+  if (k.length > 1024 || !PLAIN_KEY.test(k) || YAML11_WORD.test(k)) notFast();
   if (plainKeys.size < 10_000) plainKeys.add(k);
   return k;
 }

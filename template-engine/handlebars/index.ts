@@ -15,7 +15,9 @@ export const handlebarsEngine: TemplateEngine = {
   name: 'handlebars',
   claims: (chart) => isHandlebarsChart(chart.metadata),
   render(units: ChartUnit[], inputs: RenderInputs): EngineOutput {
-    const trees = new TreeSet(inputs.cache, units.flatMap((u) => u.chart.templates.map((t) => t.data.toString('utf8'))));
+    // Each template's text, decoded once: the tree set's key and the compiler both read it.
+    const texts = units.map((u) => u.chart.templates.map((t) => t.data.toString('utf8')));
+    const trees = new TreeSet(inputs.cache, texts.flat());
     const env = createEnvironment({ strict: inputs.strict, now: inputs.now, cache: inputs.cache, trees });
     const release = releaseObject(inputs.release);
     const capabilities = capabilitiesObject(inputs.capabilities);
@@ -39,10 +41,10 @@ export const handlebarsEngine: TemplateEngine = {
       }
       return root;
     };
-    const prepared: Prepared[] = units.map((unit) => ({
+    const prepared: Prepared[] = units.map((unit, u) => ({
       unit,
       root: rootOf(unit),
-      compiled: unit.chart.templates.map((t) => ({ path: `${unit.prefix}/${t.name}`, compiled: env.compile(t.data.toString('utf8'), `${unit.chart.source}/${t.name}`) })),
+      compiled: unit.chart.templates.map((t, i) => ({ path: `${unit.prefix}/${t.name}`, compiled: env.compile(texts[u][i], `${unit.chart.source}/${t.name}`) })),
     }));
 
     trees.save();
