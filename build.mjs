@@ -2,7 +2,7 @@
 // through V8's code cache, so that after the first run `chart` starts without compiling its own code.
 // `node build.mjs --if-stale` builds only when the inputs changed since the last complete build (build/stamp.mjs).
 import { build as esbuild } from 'esbuild';
-import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -117,8 +117,8 @@ for (const f of ['cli.cjs', ...Object.values(APART)]) {
 writeFileSync('dist/chart.cjs', readFileSync('build/launcher.cjs'));
 chmodSync('dist/chart.cjs', 0o755);
 
-// Ship a V8 code cache beside the bundle, made by running the CLI once over the example charts, so even the
-// first `chart` command after an install starts warm (V8 ignores it under another Node version).
+// Ship V8 code caches beside the bundle, made by running the CLI over the example charts, so even the first
+// `chart` command after an install starts warm (V8 ignores them under another Node version).
 for (const f of readdirSync('dist')) if (/\.bin$/.test(f)) rmSync(join('dist', f));
 const scratch = join(tmpdir(), `chartroom-build-${process.pid}`);
 try {
@@ -130,7 +130,17 @@ try {
   writeFileSync(join(go, 'values.yaml'), 'replicaCount: 1\nimage:\n  repository: nginx\n  tag: ""\nlabels:\n  team: a\n');
   writeFileSync(join(go, 'templates', '_helpers.tpl'), '{{- define "gochart.name" -}}\n{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}\n{{- end }}\n{{- define "gochart.labels" -}}\napp.kubernetes.io/name: {{ include "gochart.name" . }}\n{{- with .Values.labels }}\n{{ toYaml . }}\n{{- end }}\n{{- end }}\n');
   writeFileSync(join(go, 'templates', 'deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "gochart.name" . }}\n  labels:\n    {{- include "gochart.labels" . | nindent 4 }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n  selector:\n    matchLabels:\n      {{- include "gochart.labels" . | nindent 6 }}\n  template:\n    metadata:\n      labels:\n        {{- include "gochart.labels" . | nindent 8 }}\n    spec:\n      containers:\n        - name: {{ .Chart.Name }}\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"\n          {{- if .Capabilities.APIVersions.Has "apps/v1" }}\n          env:\n            - name: X\n              value: {{ printf "%s-%d" "x" 1 | quote }}\n            - name: Y\n              value: {{ regexReplaceAll "[^a-z]" .Chart.Name "" | quote }}\n          {{- end }}\n');
-  execFileSync(process.execPath, ['dist/chart.cjs', 'lint', 'charts/webapp', 'charts/shop', go], { env, stdio: 'ignore' });
+  const cli = (...args) => execFileSync(process.execPath, ['dist/chart.cjs', ...args], { env, stdio: 'ignore' });
+  // The default cache (lint, and every command without a group of its own in the launcher's GROUPS).
+  cli('lint', 'charts/webapp', 'charts/shop', go);
+  // One cache per group, each from a run of that group's command: V8 reads a whole cache at every start.
+  cpSync('charts/webapp', join(go, 'charts', 'webapp'), { recursive: true });
+  cli('--version');
+  cli('create', join(scratch, 'made', 'app'));
+  cli('show', 'all', 'charts/webapp');
+  cli('template', 'rel', go, '--set', 'labels.tier=web');
+  cli('package', go, '-d', join(scratch, 'packaged'));
+  cli('repo', 'index', join(scratch, 'packaged'));
 } catch {
   // Without example charts (a partial checkout) the CLI still works; it caches on its first run instead.
 } finally {

@@ -4,7 +4,9 @@
 // beside it that the CLI requires on first use (kube-client.cjs, re2js.cjs, undici.cjs, openpgp.cjs, server.cjs). The build leaves a
 // cache beside each bundle it warms up (made by running the CLI once); a bundle without one, or whose shipped
 // cache V8 rejects (another Node version, other V8 flags), gets one under the user's cache folder on its first
-// run, which later runs prefer.
+// run, which later runs prefer. The CLI bundle has one cache per group of commands (see GROUPS): a cache holds
+// the code its warm-up run compiled, and V8 reads all of it at every start, so `chart show` does not pay for
+// the template engines' code, nor `chart template` for the repository client's.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -18,6 +20,31 @@ const userDir = path.join(process.env.CHARTROOM_CACHE_DIR || path.join(process.e
 const APART = new Set(['./kube-client.cjs', './re2js.cjs', './undici.cjs', './openpgp.cjs', './server.cjs']);
 const loaded = new Map();
 const pending = [];
+
+/** Commands that have a code cache of their own, by the name of its group; any other command uses lint's. */
+const GROUPS = new Map([
+  ['version', 'version'],
+  ['create', 'create'],
+  ['show', 'show'],
+  ['inspect', 'show'],
+  ['template', 'template'],
+  ['package', 'package'],
+  ['repo', 'repo'],
+]);
+/** Global flags that take the next argument as their value. */
+const GLOBAL_WITH_VALUE = new Set(['--config-dir', '--cache-dir', '--kubeconfig', '--kube-context']);
+
+/** The code-cache group of this run's command: '' for the default cache. */
+function commandGroup(args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--version') return 'version';
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) return GROUPS.get(a) || '';
+  }
+  return '';
+}
+const cliGroup = commandGroup(process.argv.slice(2));
 
 function readCache(candidates) {
   for (const c of candidates) {
@@ -38,7 +65,8 @@ function load(file) {
   // server's bundle may hold other characters and is read as UTF-8 (once per `chart serve`).
   const source = fs.readFileSync(file, path.basename(file) === 'server.cjs' ? 'utf8' : 'latin1');
   const st = fs.statSync(file);
-  const name = `${path.basename(file, '.cjs')}-${process.version}-${process.arch}-${st.size}.bin`;
+  const group = path.basename(file) === 'cli.cjs' && cliGroup ? `.${cliGroup}` : '';
+  const name = `${path.basename(file, '.cjs')}${group}-${process.version}-${process.arch}-${st.size}.bin`;
   const user = path.join(userDir, `${Math.floor(st.mtimeMs)}-${name}`);
   const target = buildDir ? path.join(buildDir, name) : user;
   const hit = off ? undefined : readCache(buildDir ? [] : [user, path.join(path.dirname(file), name)]);

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
  */
 const load = (name: string): unknown => (typeof require === 'function' ? require(name) : createRequire(import.meta.url)(name));
 
+export const crypto = () => load('node:crypto') as typeof import('node:crypto');
 export const tls = () => load('node:tls') as typeof import('node:tls');
 export const childProcess = () => load('node:child_process') as typeof import('node:child_process');
 export const readline = () => load('node:readline') as typeof import('node:readline');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from './builtin.js';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import type { ChartDependency } from './chart/metadata.js';
@@ -43,7 +43,7 @@ function goDependency(d: Partial<ChartDependency> & { 'depends-on'?: string[] })
  */
 export function requirementsDigest(reqs: ChartDependency[], locked: LockedDependency[]): string {
   const json = `[[${reqs.map((d) => goDependency(d)).join(',')}],[${locked.map((l) => goDependency({ name: l.name, version: l.version, repository: l.repository })).join(',')}]]`;
-  return `sha256:${createHash('sha256').update(json).digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(json).digest('hex')}`;
 }
 
 /** Parses Chart.lock (or requirements.lock) text; undefined when it holds no list of dependencies. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtin.js';
 import { ChartroomError } from '../errors.js';
 import { positionOf } from '../yaml.js';
 import { writeChartArchive, type ChartFile } from './archive.js';
@@ -80,5 +80,5 @@ export function packChart(chart: Chart, opts: PackOptions = {}): PackedChart {
   }
   const epoch = opts.sourceDateEpoch ?? DEFAULT_EPOCH;
   const archive = writeChartArchive(md.name, archiveOrder(files), { mtime: new Date(epoch * 1000) });
-  return { name: md.name, version, archive, sha256: createHash('sha256').update(archive).digest('hex') };
+  return { name: md.name, version, archive, sha256: crypto().createHash('sha256').update(archive).digest('hex') };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ChartroomError, type ErrorCode } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -6,6 +5,7 @@ import { basicHeader, fetchToken, mergeScopes, pickChallenge, repositoryScope, T
 import { RegistryCredentialStore, type FoundCredential, type RegistryCredential } from './login-store.js';
 import { DIGEST_RE, MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_INDEX, MEDIA_TYPE_MANIFEST, type Descriptor, type ImageManifest } from './format.js';
 import { RegistryTransport, type HttpMethod, type HttpResponse, type TransportSettings } from './transport.js';
+import { crypto } from '../builtin.js';
 
 /**
  * A client of the OCI distribution API for one registry: blobs, manifests and tags, with the registry's
@@ -56,12 +56,12 @@ interface Sent {
   authorized: boolean;
 }
 
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const sha256 = (data: Buffer) => `sha256:${crypto().createHash('sha256').update(data).digest('hex')}`;
 
 /** The digest of some bytes in the algorithm another digest uses (sha256 or sha512). */
 function digestLike(data: Buffer, like: string): string {
   const algorithm = like.startsWith('sha512:') ? 'sha512' : 'sha256';
-  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
+  return `${algorithm}:${crypto().createHash(algorithm).update(data).digest('hex')}`;
 }
 
 /** Reads the distribution spec's error body (`{"errors":[{code, message}]}`) as words for a message. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtin.js';
 import type { ChartMetadata } from '../chart/metadata.js';
 
 /**
@@ -46,7 +46,7 @@ export interface ImageManifest {
 
 /** `sha256:<hex>` of some bytes. */
 export function digestOf(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(data).digest('hex')}`;
 }
 
 /** A digest as the distribution spec writes it; only sha256 (and sha512) are recognised. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChartroomError, hasCode } from '../errors.js';
@@ -6,6 +5,7 @@ import type { DiskCache } from '../cache.js';
 import { parseIndex, readCachedIndex, type RepoIndex } from './index-file.js';
 import type { RepositorySettings, RepoEntry } from './settings.js';
 import { writeFileAtomic } from '../atomic-file.js';
+import { crypto } from '../builtin.js';
 import { basicAuth, joinUrl } from './http.js';
 import { indexYamlToJson } from './index-json-fast.js';
 
@@ -193,11 +193,11 @@ export class RepoClient {
     const hex = digest?.replace(/^sha256:/, '').toLowerCase();
     if (hex && /^[0-9a-f]{64}$/.test(hex)) {
       const hit = this.opts.cache.read('archives', hex);
-      if (hit && createHash('sha256').update(hit).digest('hex') === hex) return hit;
+      if (hit && crypto().createHash('sha256').update(hit).digest('hex') === hex) return hit;
     }
     const res = await this.get(url, label);
     const data = await this.body(res, label);
-    const actual = createHash('sha256').update(data).digest('hex');
+    const actual = crypto().createHash('sha256').update(data).digest('hex');
     if (hex && actual !== hex) {
       throw new ChartroomError('DIGEST_MISMATCH', `${label}: ${url} has sha256 ${actual}, but the repository index says ${hex}; nothing was written`, { hint: 'the repository or something between you and it changed the file' });
     }

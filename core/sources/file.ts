@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtin.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ChartroomError } from '../errors.js';
@@ -33,7 +33,7 @@ export const fileSource: ChartSource<FileRef> = {
     if (statSync(ref.path).isDirectory()) data = packChart(loadChartDir(ref.path), { sourceDateEpoch: ctx.sourceDateEpoch }).archive;
     else data = readFileSync(ref.path);
     const chart = loadChartArchive(data, ref.path);
-    return { name: chart.metadata.name, version: chart.metadata.version, url: ref.path, digest: createHash('sha256').update(data).digest('hex'), data };
+    return { name: chart.metadata.name, version: chart.metadata.version, url: ref.path, digest: crypto().createHash('sha256').update(data).digest('hex'), data };
   },
 };
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtin.js';
 import semver from 'semver';
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
@@ -21,7 +21,7 @@ export interface OciFetchedChart extends FetchedChart {
   provLayer?: Descriptor;
 }
 
-const hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+const hex = (s: string | Buffer) => crypto().createHash('sha256').update(s).digest('hex');
 
 /** Cache keys (hex, as the disk cache wants them) for what `--offline` needs: tag lists, tags → manifests. */
 const tagsKey = (r: OciReference) => hex(`tags ${r.registry}/${r.repository}`);

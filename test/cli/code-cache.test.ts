@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHART_BIN } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+
+// The launcher (build/launcher.cjs) runs the CLI bundle with a V8 code cache per group of commands, shipped by
+// the build; a cache V8 rejects is replaced by one in the user's cache folder, named after the same group.
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+const dist = join(process.cwd(), 'dist');
+const example = join(process.cwd(), 'charts', 'webapp');
+
+let n = 0;
+/** Runs the CLI with an empty cache folder of its own (and node flags before the launcher); returns that folder. */
+function run(args: string[], nodeFlags: string[] = [], cacheDir = join(tmp.dir, `cache-${++n}`)): string {
+  const r = spawnSync(process.execPath, [...nodeFlags, CHART_BIN, ...args], { cwd: tmp.dir, env: { ...process.env, CHARTROOM_CACHE_DIR: cacheDir, CHARTROOM_NO_CACHE: '' }, encoding: 'utf8' });
+  expect({ args, code: r.status, stderr: r.stderr }).toEqual({ args, code: 0, stderr: expect.any(String) });
+  return cacheDir;
+}
+const userCaches = (cacheDir: string): string[] => (existsSync(join(cacheDir, 'code')) ? readdirSync(join(cacheDir, 'code')).sort() : []);
+
+const GROUPS: [string, string[]][] = [
+  ['version', ['--version']],
+  ['create', ['create', 'made-by-test']],
+  ['show', ['show', 'chart', example]],
+  ['template', ['--cache-dir', join(tmp.dir, 'flag-cache'), 'template', 'rel', example]],
+  ['package', ['package', example, '-d', join(tmp.dir, 'packaged')]],
+  ['repo', ['repo', 'index', join(tmp.dir, 'packaged')]],
+];
+
+describe('code caches per group of commands', () => {
+  it('the build ships one for each group and a default one', () => {
+    const shipped = readdirSync(dist).filter((f) => f.startsWith('cli') && f.endsWith('.bin'));
+    const groups = shipped.map((f) => /^cli(?:\.([a-z]+))?-v\d/.exec(f)?.[1] ?? '(default)').sort();
+    expect(groups).toEqual(['(default)', ...GROUPS.map(([g]) => g)].sort());
+  });
+
+  it.each(GROUPS)('%s starts from its shipped cache: V8 accepts it, so nothing is written to the user cache', (_group, args) => {
+    const cacheDir = run(args);
+    expect(userCaches(cacheDir)).toEqual([]);
+  });
+
+  it('lint, and a command without a group, start from the default cache', () => {
+    expect(userCaches(run(['lint', example]))).toEqual([]);
+    expect(userCaches(run(['dependency', 'list', example]))).toEqual([]);
+  });
+
+  it('a cache V8 rejects (other V8 flags) is replaced in the user cache under the same group, and used from then on', () => {
+    const cacheDir = run(['show', 'chart', example], ['--no-opt']);
+    const made = userCaches(cacheDir);
+    expect(made).toEqual([expect.stringMatching(/^\d+-cli\.show-v\d+\.\d+\.\d+-[a-z0-9]+-\d+\.bin$/)]);
+    const before = statSync(join(cacheDir, 'code', made[0])).mtimeMs;
+    run(['show', 'values', example], ['--no-opt'], cacheDir);
+    // Accepted the second time: not written again.
+    expect(userCaches(cacheDir)).toEqual(made);
+    expect(statSync(join(cacheDir, 'code', made[0])).mtimeMs).toBe(before);
+    // Another group under the same flags gets a cache of its own.
+    run(['--version'], ['--no-opt'], cacheDir);
+    expect(userCaches(cacheDir)).toEqual([...made, expect.stringMatching(/-cli\.version-/)].sort());
+  });
+});
