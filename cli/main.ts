@@ -18,6 +18,7 @@ import { register as registerRegistry } from './commands/registry.js';
 import { register as registerVerify } from './commands/verify.js';
 import { buildContext } from './context.js';
 import { registryTransport } from './registry-flags.js';
+import { writeOut } from './output.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -26,7 +27,7 @@ const program = new Command('chart')
   .version(CHARTROOM_VERSION, '--version', 'print the version')
   .enablePositionalOptions()
   .showHelpAfterError()
-  .configureOutput({ outputError: (str, write) => write(str) })
+  .configureOutput({ writeOut: (str) => writeOut(str), outputError: (str, write) => write(str) })
   .option('--config-dir <dir>', 'configuration folder (CHARTROOM_CONFIG_DIR; default $XDG_CONFIG_HOME/chartroom)')
   .option('--cache-dir <dir>', 'cache folder (CHARTROOM_CACHE_DIR; default $XDG_CACHE_HOME/chartroom)')
   .option('--kubeconfig <file>', 'kubeconfig for release commands (default: KUBECONFIG, several files merged, else ~/.kube/config)')

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { describeError, describeSystemError, isSystemError, ChartroomError } from '../core/errors.js';
 
 /** Collects a repeatable flag's values. */
@@ -40,8 +41,38 @@ export async function runCommand(body: () => Promise<void>, format: () => Output
   }
 }
 
+/** Set once stdout has to be written through Node's stream (a non-blocking pipe that filled up). */
+let stdoutStream = false;
+
+/**
+ * Prints on stdout. Written to the file descriptor directly: `process.stdout` costs every run 2–3 ms to set up
+ * on a pipe (`chart template | kubectl apply -f -`). A reader that went away (`| head`) ends the run quietly
+ * with 141, as helm ends by SIGPIPE, instead of a stack trace.
+ */
 export function writeOut(text: string): void {
-  process.stdout.write(text);
+  if (stdoutStream) {
+    process.stdout.write(text);
+    return;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(1, bytes, done, bytes.length - done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(141);
+      if (code !== 'EAGAIN') throw e;
+      // A non-blocking pipe that is full: Node's stream waits for it, and keeps the run alive until it drains.
+      stdoutStream = true;
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(141);
+        throw err;
+      });
+      process.stdout.write(bytes.subarray(done));
+      return;
+    }
+  }
 }
 
 export function warn(message: string): void {

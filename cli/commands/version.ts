@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { writeOut } from '../output.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -9,6 +10,6 @@ export function register(program: Command): void {
     .option('-o, --output <format>', 'text or json', 'text')
     .action((flags: { output: string }) => {
       const info = { version: CHARTROOM_VERSION, node: process.version };
-      process.stdout.write(flags.output === 'json' ? JSON.stringify(info) + '\n' : `chartroom ${info.version} (node ${info.node})\n`);
+      writeOut(flags.output === 'json' ? JSON.stringify(info) + '\n' : `chartroom ${info.version} (node ${info.node})\n`);
     });
 }
