@@ -100,6 +100,7 @@ export type ErrorCode =
   // Files and the system
   | 'FILE_NOT_FOUND'
   | 'FILE_ACCESS'
+  | 'HELMIGNORE'
   // Registry server
   | 'BAD_REQUEST'
   | 'NOT_FOUND'

@@ -54,13 +54,14 @@ export function register(program: Command): void {
     .action((charts: string[], flags: Flags) =>
       runCommand(
         async () => {
-          const { openSigner, packageChart, signPackage } = await import('../../core/actions/package.js');
+          const { packageChart } = await import('../../core/actions/package.js');
           if (flags.sign && !flags.key) throw new Error('--key is required for signing a package');
-          const signer = flags.sign ? await openSigner(context(), { keyring: flags.keyring, key: flags.key!, passphrase: passphraseSource(flags.passphraseFile) }) : undefined;
+          const { openSigner, signPackage } = flags.sign ? await import('../../core/actions/package-sign.js') : { openSigner: undefined, signPackage: undefined };
+          const signer = openSigner ? await openSigner(context(), { keyring: flags.keyring, key: flags.key!, passphrase: passphraseSource(flags.passphraseFile) }) : undefined;
           const results = [];
           for (const path of charts) {
             const packed = packageChart(context(), { path, destination: flags.destination, version: flags.version, appVersion: flags.appVersion });
-            results.push(signer ? await signPackage(context(), packed, signer) : packed);
+            results.push(signer && signPackage ? await signPackage(context(), packed, signer) : packed);
           }
           if (flags.output === 'json') writeOut(JSON.stringify(results, null, 2) + '\n');
           else for (const r of results) writeOut(`Successfully packaged chart and saved it to: ${r.file}\n`);

@@ -102,7 +102,7 @@ function showFolderFile(dir: string, what: 'chart' | 'values' | 'readme'): ShowR
   if (chartYaml === null) return undefined;
   const { metadata } = parseChartMetadata(chartYaml ?? '', `${source}/Chart.yaml`);
   const helmignore = read('.helmignore');
-  const rules = new IgnoreRules(helmignore ?? undefined);
+  const rules = new IgnoreRules(helmignore ?? undefined, join(dir, '.helmignore'));
   let text: string | undefined | null;
   switch (what) {
     case 'chart':

@@ -110,7 +110,7 @@ export function loadChartDir(dir: string, limits: ArchiveLimits = DEFAULT_LIMITS
   } catch {
     ignoreText = undefined;
   }
-  const rules = new IgnoreRules(ignoreText);
+  const rules = new IgnoreRules(ignoreText, join(root, '.helmignore'));
   const files: ChartFile[] = [];
   let total = 0;
   const walk = (abs: string, rel: string) => {
