@@ -46,6 +46,20 @@ function commandGroup(args) {
 }
 const cliGroup = commandGroup(process.argv.slice(2));
 
+/**
+ * A tag for this run's Node and V8 flags (command line and NODE_OPTIONS), '' without any: V8 rejects a cache
+ * made under other flags, so runs with different flags keep caches of their own instead of overwriting one
+ * another's (FNV-1a; Node's crypto costs 2 ms to load).
+ */
+function flagTag() {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS || ''].join(' ').trim();
+  if (!flags) return '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
+  return `${(h >>> 0).toString(16).padStart(8, '0')}-`;
+}
+const userTag = flagTag();
+
 function readCache(candidates) {
   for (const c of candidates) {
     try {
@@ -67,7 +81,7 @@ function load(file) {
   const st = fs.statSync(file);
   const group = path.basename(file) === 'cli.cjs' && cliGroup ? `.${cliGroup}` : '';
   const name = `${path.basename(file, '.cjs')}${group}-${process.version}-${process.arch}-${st.size}.bin`;
-  const user = path.join(userDir, `${Math.floor(st.mtimeMs)}-${name}`);
+  const user = path.join(userDir, `${Math.floor(st.mtimeMs)}-${userTag}${name}`);
   const target = buildDir ? path.join(buildDir, name) : user;
   const hit = off ? undefined : readCache(buildDir ? [] : [user, path.join(path.dirname(file), name)]);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: hit?.data });

@@ -51,7 +51,7 @@ describe('code caches per group of commands', () => {
   it('a cache V8 rejects (other V8 flags) is replaced in the user cache under the same group, and used from then on', () => {
     const cacheDir = run(['show', 'chart', example], ['--no-opt']);
     const made = userCaches(cacheDir);
-    expect(made).toEqual([expect.stringMatching(/^\d+-cli\.show-v\d+\.\d+\.\d+-[a-z0-9]+-\d+\.bin$/)]);
+    expect(made).toEqual([expect.stringMatching(/^\d+-[0-9a-f]{8}-cli\.show-v\d+\.\d+\.\d+-[a-z0-9]+-\d+\.bin$/)]);
     const before = statSync(join(cacheDir, 'code', made[0])).mtimeMs;
     run(['show', 'values', example], ['--no-opt'], cacheDir);
     // Accepted the second time: not written again.
@@ -60,5 +60,22 @@ describe('code caches per group of commands', () => {
     // Another group under the same flags gets a cache of its own.
     run(['--version'], ['--no-opt'], cacheDir);
     expect(userCaches(cacheDir)).toEqual([...made, expect.stringMatching(/-cli\.version-/)].sort());
+  });
+
+  it('runs with and without flags keep their caches apart: neither rewrites the other', () => {
+    const cacheDir = run(['show', 'chart', example], ['--no-opt']);
+    const made = userCaches(cacheDir);
+    const before = statSync(join(cacheDir, 'code', made[0])).mtimeMs;
+    // Without flags: the shipped cache, accepted; nothing written.
+    run(['show', 'chart', example], [], cacheDir);
+    expect(userCaches(cacheDir)).toEqual(made);
+    // Other flags: a cache of their own beside the first.
+    run(['show', 'chart', example], ['--no-opt', '--stack-size=900'], cacheDir);
+    const both = userCaches(cacheDir);
+    expect(both).toHaveLength(2);
+    // The first flags again: their cache, accepted as it was.
+    run(['show', 'chart', example], ['--no-opt'], cacheDir);
+    expect(userCaches(cacheDir)).toEqual(both);
+    expect(statSync(join(cacheDir, 'code', made[0])).mtimeMs).toBe(before);
   });
 });
