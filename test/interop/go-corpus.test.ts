@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadChartDir } from '../../core/chart/loader.js';
 import { formatManifests } from '../../core/kube/manifests.js';
 import { renderChart } from '../../core/render/pipeline.js';
 import { goEngine } from '../../template-engine/go/index.js';
+import { lex } from '../../template-engine/go/parse/lexer.js';
 import { helm } from '../support/helm.js';
 
 /** Public Helm charts kept beside the project (never copied into it): ../shared/corpus, or CHARTROOM_CORPUS_DIR. */
@@ -40,5 +41,21 @@ describe('real Helm charts render with the Go-template engine exactly as helm te
     const ours = formatManifests([...r.manifests, ...r.hooks]);
     expect(ours.length).toBeGreaterThan(1000);
     expect(ours).toBe(theirs);
+  });
+  it("lexes every template of the corpus the same with the lexer's RegExp fast path as rune by rune", () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(ya?ml|tpl|txt)$/.test(n) && p.includes(`${join('', 'templates')}`)) files.push(p);
+      }
+    };
+    walk(CORPUS);
+    expect(files.length).toBeGreaterThan(50);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect({ f, items: lex(f, text) }).toEqual({ f, items: lex(f, text, '{{', '}}', { fastTokens: false }) });
+    }
   });
 });
