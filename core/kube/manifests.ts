@@ -56,11 +56,36 @@ export interface SortedManifests {
 
 /** Splits a rendered file into documents the way Helm does; empty documents are dropped. */
 export function splitDocuments(text: string): string[] {
-  return text
-    .trim()
-    .split(/(?:^|\s*\n)---\s*/)
-    .map((d) => d.trim())
-    .filter((d) => d !== '');
+  const s = text.trim();
+  const pieces: string[] = [];
+  // Helm splits at /(?:^|\s*\n)---\s*/ (leftmost matches, none overlapping). As a RegExp that backtracks,
+  // `\s*\n` retries every run of indentation from each of its spaces; this finds the same separators
+  // in one pass: a `---` at the start or right after a newline the previous separator did not take, with the
+  // whitespace before that newline and after the dashes.
+  let start = 0;
+  for (let p = s.indexOf('---'); p >= 0; p = s.indexOf('---', p + 1)) {
+    if (p !== 0 && !(p - 1 >= start && s.charCodeAt(p - 1) === 10)) continue;
+    let before = p === 0 ? 0 : p - 1;
+    while (before > start && isJsSpace(s.charCodeAt(before - 1))) before--;
+    let after = p + 3;
+    while (after < s.length && isJsSpace(s.charCodeAt(after))) after++;
+    pieces.push(s.slice(start, before));
+    start = after;
+    p = after - 1;
+  }
+  pieces.push(s.slice(start));
+  const docs: string[] = [];
+  for (const d of pieces) {
+    const t = d.trim();
+    if (t !== '') docs.push(t);
+  }
+  return docs;
+}
+
+/** What `\s` matches in a JavaScript RegExp (and `String.prototype.trim` removes). */
+function isJsSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function lessByKind(a: string, b: string): number {
