@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ChartroomError, lineOf } from '../../core/errors.js';
 import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
-import type { ChartUnit, EngineCache, EngineOutput, RenderedTemplate, RenderInputs } from '../types.js';
+import { writeOnSecondMiss, type ChartUnit, type EngineCache, type EngineOutput, type RenderedTemplate, type RenderInputs } from '../types.js';
 import { chartObject } from '../handlebars/context.js';
 import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, tracedSourceLine, type ExecBudget, type ExecEnv } from './exec.js';
 import { parse } from './parse/parser.js';
@@ -209,10 +209,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     }
   }
 
-  if (!cached && inputs.cache && fresh.length) {
-    const text = encodeTrees(fresh);
-    if (text !== undefined) inputs.cache.write('go-templates', cacheKey, text);
-  }
+  if (!cached && inputs.cache && fresh.length) writeOnSecondMiss(inputs.cache, 'go-templates', cacheKey, () => encodeTrees(fresh));
 
   const out: RenderedTemplate[] = [];
   let notes: string | undefined;

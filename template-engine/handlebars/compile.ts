@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
-import type { EngineCache } from '../types.js';
+import { writeOnSecondMiss, type EngineCache } from '../types.js';
 import { closest } from '../../core/suggest.js';
 import { fastParse } from './fast-parse.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
@@ -477,10 +477,10 @@ export class TreeSet {
     }
   }
 
-  /** After the set's templates are compiled: writes the entry when it was missing. */
+  /** After the set's templates are compiled: writes the entry when it was missing (on the second miss). */
   save(): void {
     if (this.hit || !this.cache || !this.sources.every((src) => this.trees.has(src))) return;
-    this.cache.write('template-sets', this.key, JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode));
+    writeOnSecondMiss(this.cache, 'template-sets', this.key, () => JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode));
   }
 }
 
