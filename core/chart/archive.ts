@@ -216,6 +216,37 @@ export interface WriteArchiveOptions {
   mtime: Date;
 }
 
+/** Paths the header fast path writes: printable ASCII without NUL (tar's Header writes the same bytes). */
+// eslint-disable-next-line no-control-regex
+const ASCII_PATH = /^[\x01-\x7f]*$/;
+
+/** A number field as tar's Header writes it: zero-padded octal, a space and a NUL (11 digits and a NUL when full). */
+function octalField(n: number, size: number): string {
+  const digits = n.toString(8);
+  return digits.length === size - 1 ? `${digits}\0` : `${'0'.repeat(size - digits.length - 2)}${digits} \0`;
+}
+
+/** A tar header's checksum: the sum of its bytes, the checksum field counted as spaces. */
+export function headerSum(tar: Buffer, offset: number): number {
+  const at = tar.byteOffset + offset;
+  if (at % 4 !== 0) {
+    let sum = 8 * 0x20;
+    for (let i = offset; i < offset + 148; i++) sum += tar[i];
+    for (let i = offset + 156; i < offset + 512; i++) sum += tar[i];
+    return sum;
+  }
+  // Four bytes at a time, two 16-bit lanes (128 words of at most 2 × 255 per lane cannot overflow a lane);
+  // words 37 and 38 are the checksum field.
+  const words = new Uint32Array(tar.buffer, at, 128);
+  let acc = 0;
+  for (let w = 0; w < 128; w++) {
+    if (w === 37) w = 39;
+    const x = words[w];
+    acc += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
+  }
+  return (acc % 0x10000) + Math.floor(acc / 0x10000) + 8 * 0x20;
+}
+
 /**
  * Writes files into a gzipped tar under `topDir/`, in the order given, with fixed owners and modes,
  * so the same input always gives the same bytes.
@@ -224,10 +255,26 @@ export function writeChartArchive(topDir: string, files: ChartFile[], opts: Writ
   const { Header, Pax } = tar();
   const blocks: Buffer[] = [];
   const mtime = new Date(Math.floor(opts.mtime.getTime() / 1000) * 1000);
+  // Every entry's header is this one but for the name, the size and the checksum: an ASCII path shorter than
+  // the name field and a size under 8 GiB are written into a copy (the bytes tar's Header would write);
+  // anything else goes through tar's Header (prefix field, pax).
+  const model = Buffer.alloc(512);
+  new Header({ path: '', mode: 0o644, size: 0, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'File' }).encode(model, 0);
   for (const f of files) {
     const path = `${topDir}/${f.name}`;
+    const head = Buffer.allocUnsafe(512);
+    if (path.length < 100 && f.data.length <= 0o77777777777 && ASCII_PATH.test(path)) {
+      model.copy(head);
+      head.write(path, 0, 'latin1');
+      head.write(octalField(f.data.length, 12), 124, 'latin1');
+      head.write(octalField(headerSum(head, 0), 8), 148, 'latin1');
+      blocks.push(head, f.data);
+      const pad = (512 - (f.data.length % 512)) % 512;
+      if (pad) blocks.push(Buffer.alloc(pad));
+      continue;
+    }
+    head.fill(0);
     const fields = { path, mode: 0o644, size: f.data.length, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'File' as const };
-    const head = Buffer.alloc(512);
     const needPax = new Header(fields).encode(head, 0);
     if (needPax) {
       blocks.push(new Pax({ path, mtime }).encode());

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { zlib } from '../builtin.js';
-import { DEFAULT_LIMITS, readChartArchive, readChartArchiveTar, type ReadArchive } from '../chart/archive.js';
+import { DEFAULT_LIMITS, headerSum, readChartArchive, readChartArchiveTar, type ReadArchive } from '../chart/archive.js';
 
 /** What an index needs from one archive: its sha256 and its Chart.yaml. */
 export interface ArchiveForIndex {
@@ -41,27 +41,6 @@ function octal(tar: Buffer, at: number, length: number): number | undefined {
     digits++;
   }
   return digits ? n : undefined;
-}
-
-/** A tar header's checksum: the sum of its bytes, the checksum field counted as spaces. */
-function headerSum(tar: Buffer, offset: number): number {
-  const at = tar.byteOffset + offset;
-  if (at % 4 !== 0) {
-    let sum = 8 * 0x20;
-    for (let i = offset; i < offset + 148; i++) sum += tar[i];
-    for (let i = offset + 156; i < offset + 512; i++) sum += tar[i];
-    return sum;
-  }
-  // Four bytes at a time, two 16-bit lanes (128 words of at most 2 × 255 per lane cannot overflow a lane);
-  // words 37 and 38 are the checksum field.
-  const words = new Uint32Array(tar.buffer, at, 128);
-  let acc = 0;
-  for (let w = 0; w < 128; w++) {
-    if (w === 37) w = 39;
-    const x = words[w];
-    acc += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
-  }
-  return (acc % 0x10000) + Math.floor(acc / 0x10000) + 8 * 0x20;
 }
 
 /**
