@@ -105,5 +105,6 @@ export interface TemplateEngine {
   readonly name: string;
   /** Whether this engine renders the chart (by its Chart.yaml). */
   claims(chart: Chart): boolean;
-  render(units: ChartUnit[], inputs: RenderInputs): EngineOutput;
+  /** Renders the charts of the tree this engine claims; an engine may load its code on first use. */
+  render(units: ChartUnit[], inputs: RenderInputs): EngineOutput | Promise<EngineOutput>;
 }

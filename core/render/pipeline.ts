@@ -127,7 +127,7 @@ function unitOf(node: RenderNode, values: Values, int64: ValuePath[], prefix: st
  * Renders every template of the enabled charts: each chart by its own engine, each engine once over the
  * charts it claims (so named templates are shared within an engine, never across engines).
  */
-export function renderTemplates(prepared: PreparedValues, opts: RenderOptions = {}): { templates: RenderedTemplate[]; notes?: string } {
+export async function renderTemplates(prepared: PreparedValues, opts: RenderOptions = {}): Promise<{ templates: RenderedTemplate[]; notes?: string }> {
   const units: ChartUnit[] = [];
   unitOf(prepared.tree, prepared.values, int64InTree(prepared), prepared.tree.name, 0, units);
   const pick = opts.engines ?? engineFor;
@@ -149,7 +149,7 @@ export function renderTemplates(prepared: PreparedValues, opts: RenderOptions = 
   const templates: RenderedTemplate[] = [];
   let notes: string | undefined;
   for (const [engine, list] of byEngine) {
-    const out = engine.render(list, inputs);
+    const out = await engine.render(list, inputs);
     templates.push(...out.templates);
     if (out.notes !== undefined) notes = out.notes;
   }
@@ -178,7 +178,7 @@ export async function renderChart(chart: Chart, opts: RenderOptions = {}): Promi
   checkRenderable(chart, kubeVersion);
   const prepared = prepareValues(chart, opts);
   await checkSchemas(prepared);
-  const { templates, notes } = renderTemplates(prepared, { ...opts, kubeVersion });
+  const { templates, notes } = await renderTemplates(prepared, { ...opts, kubeVersion });
   const sorted = sortDocuments(templates.flatMap(parseRenderedFile));
   return {
     ...prepared,

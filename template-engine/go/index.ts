@@ -1,8 +1,4 @@
 import type { TemplateEngine } from '../types.js';
-import { renderGo } from './engine.js';
-import { helmFuncs, toYamlText } from './funcs/index.js';
-import { localZoneName } from './funcs/time.js';
-import type { GoValue } from './value.js';
 
 /**
  * Helm's Go `text/template` + Sprig, rendering Helm's charts as `helm template` does: parser and interpreter
@@ -13,8 +9,6 @@ import type { GoValue } from './value.js';
 export const goEngine: TemplateEngine = {
   name: 'go',
   claims: () => true,
-  render(units, inputs) {
-    // Go's Local is the machine's zone, named, so parsed times keep their own offsets as Go's do.
-    return renderGo(units, inputs, (hooks) => helmFuncs(hooks, { localZone: localZoneName }), (v: GoValue) => toYamlText(v));
-  },
+  // The interpreter and its functions load on the first render: a Handlebars chart never pays for them.
+  render: async (units, inputs) => (await import('./render.js')).renderGoCharts(units, inputs),
 };

@@ -28,7 +28,7 @@ describe('Sprig and Helm functions: the same answers as the real helm, in one li
     writeFileSync(join(dir, 'templates', 'cases.txt'), body);
     const theirs = (await helm(['template', 'rel', dir, '--show-only', 'templates/cases.txt'])).stdout;
     const prepared = prepareValues(loadChartDir(dir), {});
-    const ours = renderTemplates(prepared, { releaseName: 'rel', engines: () => goEngine }).templates.find((t) => t.path === 'funcs/templates/cases.txt')!.content;
+    const ours = (await renderTemplates(prepared, { releaseName: 'rel', engines: () => goEngine })).templates.find((t) => t.path === 'funcs/templates/cases.txt')!.content;
     const pick = (text: string) => new Map([...text.matchAll(/#<(\d+)>(.*?)<\/\1>/g)].map((m) => [Number(m[1]), m[2]]));
     const a = pick(ours);
     const b = pick(theirs);

@@ -20,7 +20,7 @@ export async function lintValuesAndTemplates(chart: Chart, opts: RenderOptions):
       messages.push(fromError(e));
     }
     if (chart.metadata.type === 'library') return messages;
-    const templates = renderTemplates(prepared, opts).templates;
+    const templates = (await renderTemplates(prepared, opts)).templates;
     for (const t of templates) {
       let sorted;
       try {
