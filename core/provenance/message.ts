@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtin.js';
 import { ChartroomError } from '../errors.js';
 
 /** A provenance file is a few kilobytes; anything much larger is not one (and is not parsed). */
@@ -37,7 +37,7 @@ const invalid = (source: string, message: string, hint?: string): ChartroomError
 
 /** Hex sha256 of some bytes (Helm's provenance digest). */
 export function sha256Hex(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 /**

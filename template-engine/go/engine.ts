@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ChartroomError, lineOf } from '../../core/errors.js';
 import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
@@ -7,6 +6,7 @@ import { chartObject } from '../handlebars/context.js';
 import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, tracedSourceLine, type ExecBudget, type ExecEnv } from './exec.js';
 import { parse } from './parse/parser.js';
 import { decodeTrees, encodeTrees } from './parse/tree-cache.js';
+import { packEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
 import { TemplateParseError, type ListNode, type ParsedTemplate } from './parse/nodes.js';
 import { GoFuncError, type FuncMap, type GoFunc, type GoValue } from './value.js';
 import type { HelmHooks } from './funcs/index.js';
@@ -45,19 +45,18 @@ export function withInt64(values: Record<string, unknown>, paths: (string | numb
 }
 
 /** Bump when the parser's output changes (or a function is removed), so old cached trees are not used. */
-const PARSE_CACHE_FORMAT = 'go-parse-3';
+const PARSE_CACHE_FORMAT = 'go-parse-4';
 
 /**
  * Parsing is most of a render's work on a big chart: the syntax trees of a render's whole template set are
- * kept in the cache as one JSON entry (parse/tree-cache.ts), keyed by every template's path and bytes. A
- * changed file, an unreadable or foreign entry: everything is parsed again.
+ * kept in the cache as one JSON entry (parse/tree-cache.ts) that carries the templates it was parsed from
+ * (../cache-entry.ts): a changed file, an unreadable or foreign entry, and everything is parsed again.
  */
-function cachedParse(cache: EngineCache | undefined, sources: { path: string; data: Buffer }[]): { key: string; trees?: ParsedTemplate[] } {
-  const h = createHash('sha256').update(PARSE_CACHE_FORMAT);
-  for (const s of sources) h.update(`\0${s.path}\0${s.data.length}\0`).update(s.data);
-  const key = h.digest('hex');
+function cachedParse(cache: EngineCache | undefined, sources: Source[]): { key: string; trees?: ParsedTemplate[] } {
+  const key = sourcesKey(PARSE_CACHE_FORMAT, sources);
   const hit = cache?.read('go-templates', key);
-  return { key, trees: hit && decodeTrees(hit, sources.map((s) => s.path)) };
+  const body = hit && unpackEntry(PARSE_CACHE_FORMAT, sources, hit);
+  return { key, trees: body === undefined ? undefined : decodeTrees(body, sources.map((s) => s.name)) };
 }
 
 /** Helm's `.Files`: Get, GetBytes, Glob (a Files again), Lines, AsConfig, AsSecrets, over the chart's own files. */
@@ -180,7 +179,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
   const known = (n: string) => funcs.has(n);
 
   // Deeper charts first (more path segments), then by path: later definitions win, as in Helm.
-  const all = units.flatMap((unit) => unit.chart.templates.map((t) => ({ unit, t, path: `${unit.prefix}/${t.name}`, data: t.data })));
+  const all = units.flatMap((unit) => unit.chart.templates.map((t) => ({ unit, t, path: `${unit.prefix}/${t.name}`, name: `${unit.prefix}/${t.name}`, data: t.data })));
   all.sort((a, b) => b.path.split('/').length - a.path.split('/').length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const { key: cacheKey, trees: cached } = cachedParse(inputs.cache, all);
   const fresh: ParsedTemplate[] = [];
@@ -209,7 +208,12 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     }
   }
 
-  if (!cached && inputs.cache && fresh.length) writeOnSecondMiss(inputs.cache, 'go-templates', cacheKey, () => encodeTrees(fresh));
+  if (!cached && inputs.cache && fresh.length) {
+    writeOnSecondMiss(inputs.cache, 'go-templates', cacheKey, () => {
+      const text = encodeTrees(fresh);
+      return text === undefined ? undefined : packEntry(PARSE_CACHE_FORMAT, all, text);
+    });
+  }
 
   const out: RenderedTemplate[] = [];
   let notes: string | undefined;

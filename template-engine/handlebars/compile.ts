@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../../core/builtin.js';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
 import { writeOnSecondMiss, type EngineCache } from '../types.js';
+import { packEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
 import { closest } from '../../core/suggest.js';
 import { fastParse } from './fast-parse.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
@@ -418,7 +419,7 @@ function parseCached(source: string, cache: EngineCache | undefined, known?: Map
   const ready = known?.get(source);
   if (ready) return ready;
   const own = known ? undefined : cache;
-  const key = own ? createHash('sha256').update(AST_VERSION).update('\0').update(source).digest('hex') : '';
+  const key = own ? crypto().createHash('sha256').update(AST_VERSION).update('\0').update(source).digest('hex') : '';
   const hit = own?.read('templates', key);
   if (hit) {
     try {
@@ -448,26 +449,33 @@ function parseCached(source: string, cache: EngineCache | undefined, known?: Map
  * The trees of a render's whole template set, kept as one cache entry beside the per-template ones: one read
  * and one JSON parse instead of one per template (a 200-template chart reads one file, not 200).
  */
+/** The format of a template-set entry: the tree format, and the entry's own layout. */
+const SET_FORMAT = `hb-set-2/${AST_VERSION}`;
+
 export class TreeSet {
   readonly trees = new Map<string, Program>();
   private readonly key: string;
   private readonly hit: boolean;
 
+  /**
+   * `files` are the templates as read (their names and bytes key the entry, which carries them: see
+   * ../cache-entry.ts); `sources` the same templates decoded, in the same order.
+   */
   constructor(
     private readonly cache: EngineCache | undefined,
+    private readonly files: Source[],
     private readonly sources: string[],
   ) {
-    const h = createHash('sha256').update(AST_VERSION);
-    for (const src of sources) h.update(`\0${src.length}\0`).update(src);
-    this.key = h.digest('hex');
+    this.key = sourcesKey(SET_FORMAT, files);
     this.hit = this.load();
   }
 
   private load(): boolean {
     const data = this.cache?.read('template-sets', this.key);
-    if (!data) return false;
+    const body = data && unpackEntry(SET_FORMAT, this.files, data);
+    if (body === undefined) return false;
     try {
-      const trees: unknown = JSON.parse(data.toString('utf8'));
+      const trees: unknown = JSON.parse(body);
       if (!Array.isArray(trees) || trees.length !== this.sources.length) return false;
       if (!trees.every((t) => (t as Program | null)?.type === 'Program' && Array.isArray((t as Program).body))) return false;
       this.sources.forEach((src, i) => this.trees.set(src, trees[i] as Program));
@@ -480,7 +488,7 @@ export class TreeSet {
   /** After the set's templates are compiled: writes the entry when it was missing (on the second miss). */
   save(): void {
     if (this.hit || !this.cache || !this.sources.every((src) => this.trees.has(src))) return;
-    writeOnSecondMiss(this.cache, 'template-sets', this.key, () => JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode));
+    writeOnSecondMiss(this.cache, 'template-sets', this.key, () => packEntry(SET_FORMAT, this.files, JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode)));
   }
 }
 

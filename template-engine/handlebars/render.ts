@@ -13,7 +13,8 @@ interface Prepared {
 export function renderHandlebarsCharts(units: ChartUnit[], inputs: RenderInputs): EngineOutput {
   // Each template's text, decoded once: the tree set's key and the compiler both read it.
   const texts = units.map((u) => u.chart.templates.map((t) => t.data.toString('utf8')));
-  const trees = new TreeSet(inputs.cache, texts.flat());
+  const files = units.flatMap((u) => u.chart.templates.map((t) => ({ name: `${u.prefix}/${t.name}`, data: t.data })));
+  const trees = new TreeSet(inputs.cache, files, texts.flat());
   const env = createEnvironment({ strict: inputs.strict, now: inputs.now, cache: inputs.cache, trees });
   const release = releaseObject(inputs.release);
   const capabilities = capabilitiesObject(inputs.capabilities);

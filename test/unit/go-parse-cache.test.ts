@@ -13,7 +13,7 @@ afterAll(() => ctx.cleanup());
 
 const entries = () => {
   const dir = join(ctx.cache.dir, 'go-templates');
-  return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(String(f))) : [];
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => /[0-9a-f]{16}$/.test(String(f))) : [];
 };
 
 describe('cached Go template trees', () => {
@@ -78,7 +78,7 @@ describe('the JSON form of cached trees', () => {
 describe('cached Handlebars template sets', () => {
   const sets = () => {
     const dir = join(ctx.cache.dir, 'template-sets');
-    return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(String(f))).map(String) : [];
+    return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => /[0-9a-f]{16}$/.test(String(f))).map(String) : [];
   };
   const dir = writeChart(ctx.root, 'hs', {
     'Chart.yaml': 'apiVersion: v2\nname: hs\nversion: 1.0.0\nengine: handlebars\n',

@@ -1,11 +1,18 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, scryptSync, sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
-import bcryptjs from 'bcryptjs';
 import { GoFuncError, type GoValue } from '../value.js';
 import * as der from './der.js';
 import { base64Decode } from './encoding.js';
 import { formatValue, utf8 } from './fmt.js';
 import { def, isGoList, isGoMap, listItems, mapGet, typed, type FuncTable } from './kinds.js';
+import { crypto } from '../../../core/builtin.js';
+
+/** bcryptjs, loaded by the first bcrypt call (it loads Node's crypto as it starts). */
+let bcryptLib: typeof import('bcryptjs') | undefined;
+function bcryptjs(): typeof import('bcryptjs') {
+  // A literal require in the CLI bundle (which carries the library); resolved elsewhere.
+  return (bcryptLib ??= (typeof require === 'function' ? require('bcryptjs') : createRequire(import.meta.url)('bcryptjs')) as typeof import('bcryptjs'));
+}
 
 /**
  * Sprig's crypto.go: digests, bcrypt/htpasswd, derivePassword (Master Password), AES-CBC, random bytes and
@@ -14,7 +21,7 @@ import { def, isGoList, isGoMap, listItems, mapGet, typed, type FuncTable } from
  */
 
 function hex(alg: string, s: string): string {
-  return createHash(alg).update(utf8(s)).digest('hex');
+  return crypto().createHash(alg).update(utf8(s)).digest('hex');
 }
 
 /** hash/adler32. */
@@ -32,7 +39,7 @@ function adler32(s: string): number {
 function bcrypt(s: string): string {
   const bytes = utf8(s);
   if (bytes.length > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
-  return bcryptjs.hashSync(s, 10).replace(/^\$2b\$/, '$2a$');
+  return bcryptjs().hashSync(s, 10).replace(/^\$2b\$/, '$2a$');
 }
 
 const TEMPLATES: Record<string, string[]> = {
@@ -68,9 +75,9 @@ function derivePassword(counter: number, type: string, password: string, user: s
   if (!templates) return `cannot find password template ${type}`;
   const userB = utf8(user);
   const salt = Buffer.concat([Buffer.from(SEED), u32(userB.length), userB]);
-  const key = scryptSync(utf8(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
+  const key = crypto().scryptSync(utf8(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
   const siteB = utf8(site);
-  const seed = createHmac('sha256', key).update(Buffer.concat([Buffer.from(SEED), u32(siteB.length), siteB, u32(counter)])).digest();
+  const seed = crypto().createHmac('sha256', key).update(Buffer.concat([Buffer.from(SEED), u32(siteB.length), siteB, u32(counter)])).digest();
   const template = templates[seed[0] % templates.length];
   let out = '';
   for (let i = 0; i < template.length; i++) {
@@ -110,13 +117,13 @@ function generateKey(type: string): KeyObject | string {
   switch (type) {
     case '':
     case 'rsa':
-      return generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey;
+      return crypto().generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey;
     case 'dsa':
-      return generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey;
+      return crypto().generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey;
     case 'ecdsa':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+      return crypto().generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     case 'ed25519':
-      return generateKeyPairSync('ed25519').privateKey;
+      return crypto().generateKeyPairSync('ed25519').privateKey;
     default:
       return 'Unknown type ' + type;
   }
@@ -131,7 +138,7 @@ function parseKeyPem(text: string): KeyObject {
   const kind = type.slice(0, -' PRIVATE KEY'.length);
   if (type !== 'PRIVATE KEY' && !['RSA', 'EC', 'DSA'].includes(kind)) throw new GoFuncError(`invalid private key type ${type}`);
   try {
-    return createPrivateKey(m[0]);
+    return crypto().createPrivateKey(m[0]);
   } catch (e) {
     const what = type === 'PRIVATE KEY' ? 'decoding PEM as PKCS#8' : `parsing ${kind} private key from PEM`;
     throw new GoFuncError(`${what}: ${(e as Error).message}`);
@@ -232,17 +239,17 @@ function createCertificate(spec: CertSpec, subjectKey: KeyObject, signer: Signer
   const dns = stringsOf(spec.dns, 'error processing alternate dns name');
   const signingKey = signer?.key ?? subjectKey;
   const { alg, hash } = signatureAlgorithm(signingKey);
-  const spki = createPublicKey(subjectKey).export({ type: 'spki', format: 'der' }) as Buffer;
+  const spki = crypto().createPublicKey(subjectKey).export({ type: 'spki', format: 'der' }) as Buffer;
   const publicKeyBits = der.readDer(der.children(der.readDer(spki))[1].raw).content.subarray(1);
   const subject = der.seq(...(spec.cn ? [der.set(der.seq(der.oid('2.5.4.3'), der.directoryString(spec.cn)))] : []));
   const issuer = signer?.subject ?? subject;
-  const serial = BigInt('0x' + randomBytes(16).toString('hex'));
+  const serial = BigInt('0x' + crypto().randomBytes(16).toString('hex'));
   const exts: Buffer[] = [];
   // 1 digitalSignature, 4 keyEncipherment, 32 certSign.
   exts.push(extension('2.5.29.15', true, keyUsage(spec.isCA ? 1 | 4 | 32 : 1 | 4)));
   exts.push(extension('2.5.29.37', false, der.seq(der.oid('1.3.6.1.5.5.7.3.1'), der.oid('1.3.6.1.5.5.7.3.2'))));
   exts.push(extension('2.5.29.19', true, spec.isCA ? der.seq(der.bool(true)) : der.seq()));
-  if (spec.isCA) exts.push(extension('2.5.29.14', false, der.octets(createHash('sha256').update(publicKeyBits).digest().subarray(0, 20))));
+  if (spec.isCA) exts.push(extension('2.5.29.14', false, der.octets(crypto().createHash('sha256').update(publicKeyBits).digest().subarray(0, 20))));
   if (signer?.skid && !issuer.equals(subject)) exts.push(extension('2.5.29.35', false, der.seq(der.tlv(0x80, signer.skid))));
   if (dns.length || ips.length) {
     const names = [...dns.map((d) => der.tlv(0x82, Buffer.from(d, 'utf8'))), ...ips.map((ip) => der.tlv(0x87, ip))];
@@ -250,7 +257,7 @@ function createCertificate(spec: CertSpec, subjectKey: KeyObject, signer: Signer
   }
   const notAfter = nowMs + spec.days * 86_400_000;
   const tbs = der.seq(der.explicit(0, der.integer(2n)), der.integer(serial), alg, issuer, der.seq(der.time(nowMs), der.time(notAfter)), subject, spki, der.explicit(3, der.seq(...exts)));
-  const signature = sign(hash, tbs, signingKey.asymmetricKeyType === 'ec' ? { key: signingKey, dsaEncoding: 'der' } : signingKey);
+  const signature = crypto().sign(hash, tbs, signingKey.asymmetricKeyType === 'ec' ? { key: signingKey, dsaEncoding: 'der' } : signingKey);
   return pem('CERTIFICATE', der.seq(tbs, alg, der.bitString(signature)));
 }
 
@@ -302,8 +309,8 @@ function encryptAES(password: string, plaintext: string): string {
   if (plaintext === '') return '';
   const key = Buffer.alloc(32);
   utf8(password).copy(key);
-  const iv = randomBytes(16);
-  const c = createCipheriv('aes-256-cbc', key, iv);
+  const iv = crypto().randomBytes(16);
+  const c = crypto().createCipheriv('aes-256-cbc', key, iv);
   return Buffer.concat([iv, c.update(utf8(plaintext)), c.final()]).toString('base64');
 }
 
@@ -318,7 +325,7 @@ function decryptAES(password: string, crypt64: string): string {
   const body = crypt.subarray(16);
   if (body.length % 16 !== 0) throw new GoFuncError('crypto/cipher: input not full blocks');
   if (body.length === 0) throw new GoFuncError('runtime error: index out of range [-1]');
-  const d = createDecipheriv('aes-256-cbc', key, crypt.subarray(0, 16));
+  const d = crypto().createDecipheriv('aes-256-cbc', key, crypt.subarray(0, 16));
   d.setAutoPadding(false);
   const plain = Buffer.concat([d.update(body), d.final()]);
   const cut = plain.length - plain[plain.length - 1];
@@ -328,7 +335,7 @@ function decryptAES(password: string, crypt64: string): string {
 
 export function cryptoFuncs(nowMs: () => number): FuncTable {
   const newCert = (spec: CertSpec, key: KeyObject, signer?: Signer) => certificate(createCertificate(spec, key, signer, nowMs()), keyPem(key));
-  const rsa2048 = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const rsa2048 = () => crypto().generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   return {
     sha1sum: def('sha1sum', ['string'], (s: string) => hex('sha1', s)),
     sha256sum: def('sha256sum', ['string'], (s: string) => hex('sha256', s)),
@@ -338,9 +345,9 @@ export function cryptoFuncs(nowMs: () => number): FuncTable {
     htpasswd: def('htpasswd', ['string', 'string'], (user: string, pass: string) => (user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`)),
     randBytes: def('randBytes', ['int'], (n: number) => {
       if (n < 0) throw new GoFuncError('runtime error: makeslice: len out of range');
-      return randomBytes(n).toString('base64');
+      return crypto().randomBytes(n).toString('base64');
     }),
-    uuidv4: def('uuidv4', [], () => randomUUID()),
+    uuidv4: def('uuidv4', [], () => crypto().randomUUID()),
     derivePassword: def('derivePassword', ['int', 'string', 'string', 'string', 'string'], derivePassword),
     genPrivateKey: def('genPrivateKey', ['string'], (type: string) => {
       const k = generateKey(type);

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { crypto } from '../../../core/builtin.js';
 import { GoFuncError, type GoValue } from '../value.js';
 import { toFloat64, toInt64 } from './conversion.js';
 import { formatFloat } from './fmt.js';
@@ -112,7 +112,7 @@ export const mathFuncs: FuncTable = {
   mul: def('mul', ['any', '...any'], (a, ...xs: GoValue[]) => xs.reduce<bigint>((acc, x) => wrap(acc * toInt64(x)), toInt64(a))),
   randInt: def('randInt', ['int', 'int'], (min: number, max: number) => {
     if (max - min <= 0) throw new GoFuncError('invalid argument to Intn');
-    return BigInt(randomInt(max - min) + min);
+    return BigInt(crypto().randomInt(max - min) + min);
   }),
   add1f: def('add1f', ['any'], (i) => decimalOp(i, [1n], 'add')),
   addf: def('addf', ['...any'], (...xs: GoValue[]) => decimalOp(0, xs, 'add')),

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { crypto } from '../../../core/builtin.js';
 import { GoFuncError, type GoValue } from '../value.js';
 import { toStrings } from './conversion.js';
 import { formatValue, fromUtf8, goQuote, strval, utf8 } from './fmt.js';
@@ -389,7 +389,7 @@ const DIGITS = '0123456789';
 export function randomFrom(chars: string, count: number): string {
   if (count <= 0) return '';
   let out = '';
-  for (let i = 0; i < count; i++) out += chars[randomInt(chars.length)];
+  for (let i = 0; i < count; i++) out += chars[crypto().randomInt(chars.length)];
   return out;
 }
 
@@ -399,7 +399,7 @@ for (let c = 32; c < 127; c++) asciiChars += String.fromCharCode(c);
 function shuffle(s: string): string {
   const runes = [...s];
   for (let i = runes.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
+    const j = crypto().randomInt(i + 1);
     [runes[i], runes[j]] = [runes[j], runes[i]];
   }
   return runes.join('');

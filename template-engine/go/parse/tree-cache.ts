@@ -28,10 +28,10 @@ export function encodeTrees(trees: ParsedTemplate[]): string | undefined {
  * The trees of `names` (in that order) from an entry, or undefined for an entry that is torn, foreign or
  * of other files: the caller parses again.
  */
-export function decodeTrees(data: Buffer, names: string[]): ParsedTemplate[] | undefined {
+export function decodeTrees(data: Buffer | string, names: string[]): ParsedTemplate[] | undefined {
   let stored: unknown;
   try {
-    stored = JSON.parse(data.toString('utf8'));
+    stored = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
   } catch {
     return undefined;
   }

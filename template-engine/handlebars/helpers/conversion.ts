@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../../../core/builtin.js';
 import { parseYaml, parseYamlAll, toYamlString } from '../../../core/yaml.js';
 import type { Helper } from './types.js';
 import { isMap, toNumber, toStr } from './values.js';
@@ -72,9 +72,9 @@ export const conversionHelpers: Record<string, Helper> = {
   b64enc: (s) => Buffer.from(toStr(s), 'utf8').toString('base64'),
   b64dec: (s) => Buffer.from(toStr(s), 'base64').toString('utf8'),
   b32enc: (s) => base32(Buffer.from(toStr(s), 'utf8')),
-  sha256sum: (s) => createHash('sha256').update(toStr(s)).digest('hex'),
-  sha1sum: (s) => createHash('sha1').update(toStr(s)).digest('hex'),
-  sha512sum: (s) => createHash('sha512').update(toStr(s)).digest('hex'),
+  sha256sum: (s) => crypto().createHash('sha256').update(toStr(s)).digest('hex'),
+  sha1sum: (s) => crypto().createHash('sha1').update(toStr(s)).digest('hex'),
+  sha512sum: (s) => crypto().createHash('sha512').update(toStr(s)).digest('hex'),
   adler32sum: (s) => {
     let a = 1;
     let b = 0;
