@@ -21,7 +21,7 @@ function rng(seed: number) {
 
 // Words that look like other YAML types, keys that sort by their digits, punctuation, and plain words.
 const WORDS = [
-  'a', 'b', 'cpu', 'memory', 'nginx', 'Mi', '128Mi', '100m', '1.25', '8080', '007', '0x1F', '0o17', '0b101', '1e3', '1_000', '+1', '-1', '-x', '.x', '/x', 'x/y', 'x.y', 'x-y', 'x_y', '_x',
+  'a', 'b', 'cpu', 'memory', 'nginx', 'Mi', '128Mi', '100m', '1.25', '8080', '007', '0x1F', '0o17', '0b101', '1e3', '1_000', '+1', '-1', '-x', '.x', '/x', '/', '//', '/a/b', '/healthz', '/1', '/1.5', 'x/y', 'x.y', 'x-y', 'x_y', '_x',
   'a1', 'a10', 'a2', 'A', 'Z', 'z9', 'yes', 'Yes', 'no', 'NO', 'y', 'n', 'Y', 'N', 'on', 'Off', 'true', 'False', 'null', 'Null', '~', '', '.inf', '-.inf', '.nan', 'NaN', 'nan', 'inf',
   '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30', '1:20:30', 'key with space', 'k: v', 'a#b', 'a #b', '#x', '[x]', '{x}', '"q"', "'s'", '<<', '=', 'é', 'ü1', 'line\nbreak', ' lead', 'trail ',
   'x'.repeat(90), `${'word '.repeat(20)}end`, '---', '...', '-', '?', '!tag', '&a', '*a', '%', '@', '`',

@@ -165,7 +165,8 @@ function fastString(s: string): string | undefined {
   const c = s.charCodeAt(0);
   // A letter first cannot read as a number, a timestamp or `.inf`; only the YAML 1.1 words need a check.
   if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return BOOL_NULL.has(s) ? `"${s}"` : s;
-  if (c === 0x2d || c === 0x2e || c === 0x2f) return undefined;
+  // `-` and `.` may start a number, `.inf` or an indicator; a path such as `/` or `/healthz` reads as a string.
+  if (c === 0x2d || c === 0x2e) return undefined;
   return resolveScalar(s) === 'str' ? s : `"${s}"`;
 }
 
