@@ -50,5 +50,14 @@ export function packageChart(ctx: ActionContext, opts: PackageOptions): PackageR
     }
     throw describeSystemError(e, err.syscall === 'mkdir' ? where : file, { what: err.syscall === 'mkdir' ? 'output folder' : 'archive', writing: true });
   }
-  return { name: packed.name, version: packed.version, file, sha256: packed.sha256, size: packed.archive.length };
+  return {
+    name: packed.name,
+    version: packed.version,
+    file,
+    // Read (and worked out) only when asked for, as by `-o json`.
+    get sha256() {
+      return packed.sha256;
+    },
+    size: packed.archive.length,
+  };
 }

@@ -80,5 +80,14 @@ export function packChart(chart: Chart, opts: PackOptions = {}): PackedChart {
   }
   const epoch = opts.sourceDateEpoch ?? DEFAULT_EPOCH;
   const archive = writeChartArchive(md.name, archiveOrder(files), { mtime: new Date(epoch * 1000) });
-  return { name: md.name, version, archive, sha256: crypto().createHash('sha256').update(archive).digest('hex') };
+  // The digest is worked out when read (`-o json`, the registry): plain `chart package` never loads Node's crypto.
+  let sha256: string | undefined;
+  return {
+    name: md.name,
+    version,
+    archive,
+    get sha256() {
+      return (sha256 ??= crypto().createHash('sha256').update(archive).digest('hex'));
+    },
+  };
 }
