@@ -1,9 +1,9 @@
 /**
  * Cache entries of parsed templates that carry the exact sources they were parsed from. Their key then needs
- * no cryptographic hash (loading Node's crypto costs every render about 2 ms): it hashes the format, the
- * names and the sizes (FNV-1a, two lanes), and a read gives the body back only when every source is byte for
- * byte the one the entry was made from. Sources of the same names and sizes share a key, so an edit that
- * keeps a file's size replaces the entry instead of adding one.
+ * no cryptographic hash (loading Node's crypto costs every render about 2 ms): it hashes the format and the
+ * template names (FNV-1a, two lanes), so a chart keeps one entry however its templates change, and a read
+ * says which templates are byte for byte the ones the entry was made from. A render reuses their trees and
+ * parses only the others: editing one template of two hundred parses one.
  *
  * Layout: one JSON line `[format, names, sizes]`, the sources end to end, then the body (UTF-8).
  */
@@ -13,7 +13,7 @@ export interface Source {
   data: Buffer;
 }
 
-/** A 64-bit key (16 hex digits) for a set of sources, from their names and sizes. */
+/** A 64-bit key (16 hex digits) for a set of templates, from the format and their names. */
 export function sourcesKey(format: string, sources: Source[]): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
@@ -25,28 +25,47 @@ export function sourcesKey(format: string, sources: Source[]): string {
     }
   };
   mix(format);
-  for (const s of sources) mix(`\0${s.name}\0${s.data.length}`);
+  for (const s of sources) mix(`\0${s.name}`);
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
-
-function header(format: string, sources: Source[]): string {
-  return `${JSON.stringify([format, sources.map((s) => s.name), sources.map((s) => s.data.length)])}\n`;
 }
 
 /** The entry for `body`, parsed from `sources`. */
 export function packEntry(format: string, sources: Source[], body: string): Buffer {
-  return Buffer.concat([Buffer.from(header(format, sources), 'utf8'), ...sources.map((s) => s.data), Buffer.from(body, 'utf8')]);
+  const head = `${JSON.stringify([format, sources.map((s) => s.name), sources.map((s) => s.data.length)])}\n`;
+  return Buffer.concat([Buffer.from(head, 'utf8'), ...sources.map((s) => s.data), Buffer.from(body, 'utf8')]);
 }
 
-/** The body of an entry made from exactly these sources, or undefined (other sources, another format, torn). */
-export function unpackEntry(format: string, sources: Source[], entry: Buffer): string | undefined {
-  const head = Buffer.from(header(format, sources), 'utf8');
-  if (entry.length < head.length || !entry.subarray(0, head.length).equals(head)) return undefined;
-  let at = head.length;
-  for (const s of sources) {
-    const end = at + s.data.length;
-    if (end > entry.length || !entry.subarray(at, end).equals(s.data)) return undefined;
+/** What an entry holds for the current sources: its body, and which sources are the ones it was made from. */
+export interface Unpacked {
+  body: string;
+  /** `same[i]`: source i is byte for byte the entry's; its part of the body may be used. */
+  same: boolean[];
+  /** Every source is the same. */
+  all: boolean;
+}
+
+/** The entry's body, for the same format and template names (in order); undefined for any other or a torn one. */
+export function unpackEntry(format: string, sources: Source[], entry: Buffer): Unpacked | undefined {
+  const nl = entry.indexOf(10);
+  if (nl < 0) return undefined;
+  let head: unknown;
+  try {
+    head = JSON.parse(entry.toString('utf8', 0, nl));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(head) || head.length !== 3 || head[0] !== format) return undefined;
+  const [, names, sizes] = head as [string, unknown, unknown];
+  if (!Array.isArray(names) || !Array.isArray(sizes) || names.length !== sources.length || sizes.length !== sources.length) return undefined;
+  const same: boolean[] = [];
+  let at = nl + 1;
+  for (let i = 0; i < sources.length; i++) {
+    const size = sizes[i];
+    if (names[i] !== sources[i].name || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
+    const end = at + size;
+    if (end > entry.length) return undefined;
+    same.push(size === sources[i].data.length && entry.subarray(at, end).equals(sources[i].data));
     at = end;
   }
-  return entry.toString('utf8', at);
+  return { body: entry.toString('utf8', at), same, all: same.every(Boolean) };
 }

@@ -50,13 +50,16 @@ const PARSE_CACHE_FORMAT = 'go-parse-4';
 /**
  * Parsing is most of a render's work on a big chart: the syntax trees of a render's whole template set are
  * kept in the cache as one JSON entry (parse/tree-cache.ts) that carries the templates it was parsed from
- * (../cache-entry.ts): a changed file, an unreadable or foreign entry, and everything is parsed again.
+ * (../cache-entry.ts). `trees[i]` is the cached tree of template i when that template is unchanged; the
+ * others are parsed again. `found`: the chart has an entry (it was rendered before).
  */
-function cachedParse(cache: EngineCache | undefined, sources: Source[]): { key: string; trees?: ParsedTemplate[] } {
+function cachedParse(cache: EngineCache | undefined, sources: Source[]): { key: string; trees?: (ParsedTemplate | undefined)[]; all: boolean; found: boolean } {
   const key = sourcesKey(PARSE_CACHE_FORMAT, sources);
   const hit = cache?.read('go-templates', key);
-  const body = hit && unpackEntry(PARSE_CACHE_FORMAT, sources, hit);
-  return { key, trees: body === undefined ? undefined : decodeTrees(body, sources.map((s) => s.name)) };
+  const entry = hit && unpackEntry(PARSE_CACHE_FORMAT, sources, hit);
+  const decoded = entry ? decodeTrees(entry.body, sources.map((s) => s.name)) : undefined;
+  if (!entry || !decoded) return { key, all: false, found: false };
+  return { key, trees: decoded.map((t, i) => (entry.same[i] ? t : undefined)), all: entry.all, found: true };
 }
 
 /** Helm's `.Files`: Get, GetBytes, Glob (a Files again), Lines, AsConfig, AsSecrets, over the chart's own files. */
@@ -181,7 +184,7 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
   // Deeper charts first (more path segments), then by path: later definitions win, as in Helm.
   const all = units.flatMap((unit) => unit.chart.templates.map((t) => ({ unit, t, path: `${unit.prefix}/${t.name}`, name: `${unit.prefix}/${t.name}`, data: t.data })));
   all.sort((a, b) => b.path.split('/').length - a.path.split('/').length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const { key: cacheKey, trees: cached } = cachedParse(inputs.cache, all);
+  const { key: cacheKey, trees: cached, all: allCached, found } = cachedParse(inputs.cache, all);
   const fresh: ParsedTemplate[] = [];
   for (const [i, { unit, t, path }] of all.entries()) {
     const source = t.data.toString('utf8');
@@ -208,11 +211,16 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
     }
   }
 
-  if (!cached && inputs.cache && fresh.length) {
-    writeOnSecondMiss(inputs.cache, 'go-templates', cacheKey, () => {
+  if (!allCached && inputs.cache && fresh.length) {
+    const entry = () => {
       const text = encodeTrees(fresh);
       return text === undefined ? undefined : packEntry(PARSE_CACHE_FORMAT, all, text);
-    });
+    };
+    // A chart rendered before (some templates changed) is written at once; a new one on its second render.
+    if (found) {
+      const data = entry();
+      if (data) inputs.cache.write('go-templates', cacheKey, data);
+    } else writeOnSecondMiss(inputs.cache, 'go-templates', cacheKey, entry);
   }
 
   const out: RenderedTemplate[] = [];

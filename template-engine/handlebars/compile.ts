@@ -455,10 +455,12 @@ const SET_FORMAT = `hb-set-2/${AST_VERSION}`;
 export class TreeSet {
   readonly trees = new Map<string, Program>();
   private readonly key: string;
-  private readonly hit: boolean;
+  /** The chart has an entry (it was rendered before), and whether it held every template as it is now. */
+  private found = false;
+  private complete = false;
 
   /**
-   * `files` are the templates as read (their names and bytes key the entry, which carries them: see
+   * `files` are the templates as read (their names key the entry, which carries their bytes: see
    * ../cache-entry.ts); `sources` the same templates decoded, in the same order.
    */
   constructor(
@@ -467,28 +469,37 @@ export class TreeSet {
     private readonly sources: string[],
   ) {
     this.key = sourcesKey(SET_FORMAT, files);
-    this.hit = this.load();
+    this.load();
   }
 
-  private load(): boolean {
+  /** Takes the cached trees of the templates that are unchanged; the others are parsed as they are compiled. */
+  private load(): void {
     const data = this.cache?.read('template-sets', this.key);
-    const body = data && unpackEntry(SET_FORMAT, this.files, data);
-    if (body === undefined) return false;
+    const entry = data && unpackEntry(SET_FORMAT, this.files, data);
+    if (!entry) return;
     try {
-      const trees: unknown = JSON.parse(body);
-      if (!Array.isArray(trees) || trees.length !== this.sources.length) return false;
-      if (!trees.every((t) => (t as Program | null)?.type === 'Program' && Array.isArray((t as Program).body))) return false;
-      this.sources.forEach((src, i) => this.trees.set(src, trees[i] as Program));
-      return true;
+      const trees: unknown = JSON.parse(entry.body);
+      if (!Array.isArray(trees) || trees.length !== this.sources.length) return;
+      if (!trees.every((t) => (t as Program | null)?.type === 'Program' && Array.isArray((t as Program).body))) return;
+      this.sources.forEach((src, i) => {
+        if (entry.same[i]) this.trees.set(src, trees[i] as Program);
+      });
+      this.found = true;
+      this.complete = entry.all;
     } catch {
-      return false;
+      // A torn entry: everything is parsed again.
     }
   }
 
-  /** After the set's templates are compiled: writes the entry when it was missing (on the second miss). */
+  /**
+   * After the set's templates are compiled: writes the entry when a template was parsed, at once for a chart
+   * rendered before (some templates changed), on the second miss for a new one.
+   */
   save(): void {
-    if (this.hit || !this.cache || !this.sources.every((src) => this.trees.has(src))) return;
-    writeOnSecondMiss(this.cache, 'template-sets', this.key, () => packEntry(SET_FORMAT, this.files, JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode)));
+    if (this.complete || !this.cache || !this.sources.every((src) => this.trees.has(src))) return;
+    const entry = () => packEntry(SET_FORMAT, this.files, JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode));
+    if (this.found) this.cache.write('template-sets', this.key, entry());
+    else writeOnSecondMiss(this.cache, 'template-sets', this.key, entry);
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadChartDir } from '../../core/chart/loader.js';
 import { renderChart } from '../../core/render/pipeline.js';
@@ -24,7 +24,7 @@ describe('cached Go template trees', () => {
     'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "gc.name" . }}\ndata:\n  big: {{ 9007199254740993 | quote }}\n  n: {{ .Values.n | quote }}\n',
   });
 
-  it('renders the same from the cached trees as from a fresh parse, and keys them by the template bytes', async () => {
+  it('renders the same from the cached trees as from a fresh parse, and keeps one entry per chart', async () => {
     const first = await renderChart(loadChartDir(dir), { cache: ctx.cache });
     // A render seen once leaves only a marker: a one-shot render does not pay for writing trees.
     expect(entries()).toHaveLength(0);
@@ -37,12 +37,12 @@ describe('cached Go template trees', () => {
     expect(first.manifests[0].content).toContain('big: "9007199254740993"');
     expect(entries()).toHaveLength(1);
 
+    // A template changed: the chart keeps its one entry, brought up to date at once.
     writeFileSync(join(dir, 'templates/_h.tpl'), '{{- define "gc.name" -}}changed{{- end }}');
     const changed = await renderChart(loadChartDir(dir), { cache: ctx.cache });
     expect(changed.manifests[0].content).toContain('name: changed');
     expect(entries()).toHaveLength(1);
-    await renderChart(loadChartDir(dir), { cache: ctx.cache });
-    expect(entries()).toHaveLength(2);
+    expect(readFileSync(join(ctx.cache.dir, 'go-templates', String(entries()[0])), 'utf8')).toContain('changed');
   });
 
   it('parses again over a torn cache entry', async () => {
@@ -88,7 +88,7 @@ describe('cached Handlebars template sets', () => {
     'templates/cm2.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n',
   });
 
-  it('keeps a render\'s trees as one entry (from its second render), renders the same from it, and makes a new one when a template changes', async () => {
+  it('keeps a render\'s trees as one entry (from its second render), renders the same from it, and brings it up to date when a template changes', async () => {
     const first = await renderChart(loadChartDir(dir), { cache: ctx.cache });
     expect(sets()).toHaveLength(0);
     expect(first.manifests.map((m) => m.content).join('')).toContain('name: hs-x');
@@ -101,8 +101,8 @@ describe('cached Handlebars template sets', () => {
     writeFileSync(join(dir, 'templates/_h.tpl'), '{{#define "hs.name"}}changed{{/define}}');
     const changed = await renderChart(loadChartDir(dir), { cache: ctx.cache });
     expect(changed.manifests.map((m) => m.content).join('')).toContain('name: changed');
-    await renderChart(loadChartDir(dir), { cache: ctx.cache });
-    expect(sets()).toHaveLength(2);
+    expect(sets()).toHaveLength(1);
+    expect(readFileSync(join(ctx.cache.dir, 'template-sets', sets()[0]), 'utf8')).toContain('changed');
   });
 
   it('parses again over a torn or foreign set entry', async () => {
