@@ -223,7 +223,7 @@ describe('fastParse gives Handlebars\' tree or nothing', () => {
 
   it('takes linear time', () => {
     const unit = '{{#if a.b}}\n  name: {{include "x.y" this}} {{~x~}}\n{{else}}{{!c}}{{/if}}\n';
-    const small = unit.repeat(Math.ceil(100_000 / unit.length));
+    const small = unit.repeat(Math.ceil(50_000 / unit.length));
     const large = unit.repeat(Math.ceil(1_000_000 / unit.length));
     const time = (s: string) => {
       let best = Infinity;
@@ -236,7 +236,8 @@ describe('fastParse gives Handlebars\' tree or nothing', () => {
     };
     time(small);
     const ratio = time(large) / time(small);
-    // Ten times the input: linear is about 10; quadratic would be about 100.
-    expect(ratio).toBeLessThan(40);
+    // Twenty times the input: linear is about 20 (up to 4-5 times that under a busy CI machine's garbage
+    // collection of the large tree); quadratic would be about 400.
+    expect(ratio).toBeLessThan(150);
   }, 60_000);
 });
