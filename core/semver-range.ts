@@ -1,4 +1,4 @@
-import semver from 'semver';
+import * as semver from './semver-lib.js';
 
 /**
  * Helm's version constraints (Masterminds/semver v3) evaluated with `semver`.

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import * as semver from './semver-lib.js';
 
 const cache = new Map<string, semver.SemVer | null>();
 

@@ -1,7 +1,7 @@
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import { parseConstraint, satisfies } from '../semver-range.js';
-import semver from 'semver';
+import * as semver from '../semver-lib.js';
 import { basicAuth } from '../repo/http.js';
 import { MAX_SEARCH_PAGE, openRegistrySearch } from '../repo/registry-search.js';
 

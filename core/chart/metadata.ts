@@ -1,4 +1,4 @@
-import semver from 'semver';
+import * as semver from '../semver-lib.js';
 import { ChartroomError } from '../errors.js';
 import { loadYaml, parseYaml, positionOf, stripBom, type ParsedYaml } from '../yaml.js';
 import { parseConstraint } from '../semver-range.js';

@@ -1,5 +1,5 @@
 import { crypto } from '../builtin.js';
-import semver from 'semver';
+import * as semver from '../semver-lib.js';
 import { ChartroomError } from '../errors.js';
 import type { ActionContext } from '../context.js';
 import { DEFAULT_LIMITS, readChartArchive } from '../chart/archive.js';

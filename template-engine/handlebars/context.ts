@@ -1,4 +1,4 @@
-import semver from 'semver';
+import * as semver from '../../core/semver-lib.js';
 import type { Chart, Values } from '../../core/chart/model.js';
 import type { CapabilitiesInfo, ReleaseInfo } from '../types.js';
 import type { ChartFile } from '../../core/chart/archive.js';

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import * as semver from '../../../core/semver-lib.js';
 import { satisfies } from '../../../core/semver-range.js';
 import { goDate } from '../go-format.js';
 import type { Helper } from './types.js';
