@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ChartroomError, describeSystemError, lineOf } from '../errors.js';
 import { loadYaml } from '../yaml.js';
@@ -113,30 +113,52 @@ export function loadChartDir(dir: string, limits: ArchiveLimits = DEFAULT_LIMITS
   const rules = new IgnoreRules(ignoreText, join(root, '.helmignore'));
   const files: ChartFile[] = [];
   let total = 0;
+  /** A regular file's bytes, its size checked against the limits before it is read; undefined for anything else. */
+  const readFile = (abs: string, rel: string): Buffer | undefined => {
+    const fd = openSync(abs, 'r');
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return undefined;
+      if (st.size > limits.maxFileBytes) throw new ChartroomError('CHART_FILE_TOO_LARGE', `${rel} is larger than ${limits.maxFileBytes} bytes`, { file: abs });
+      total += st.size;
+      if (total > limits.maxTotalBytes) throw new ChartroomError('CHART_TOO_LARGE', `chart is larger than ${limits.maxTotalBytes} bytes`, { file: dir });
+      const data = Buffer.allocUnsafe(st.size);
+      let got = 0;
+      while (got < data.length) {
+        const n = readSync(fd, data, got, data.length - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got === data.length ? data : data.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  // Entry types come with the folder listing (no lstat of every file); sizes from the open file.
   const walk = (abs: string, rel: string) => {
-    const names = readdirSync(abs).sort();
-    for (const name of names) {
+    const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const name = entry.name;
       const childAbs = join(abs, name);
       const childRel = rel ? `${rel}/${name}` : name;
-      let st = lstatSync(childAbs);
-      if (st.isSymbolicLink()) {
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
         const target = realpathSync(childAbs);
         if (target !== root && !target.startsWith(root + sep)) {
           throw new ChartroomError('CHART_LINK', `${childRel} is a link to ${target}, outside the chart`, { file: childAbs, hint: 'copy the file into the chart instead' });
         }
-        st = statSync(childAbs);
+        const st = statSync(childAbs);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
       }
-      if (st.isDirectory()) {
+      if (isDir) {
         if (rules.ignores(childRel, true)) continue;
         walk(childAbs, childRel);
-      } else if (st.isFile()) {
+      } else if (isFile) {
         if (rules.ignores(childRel)) continue;
-        if (st.size > limits.maxFileBytes) {
-          throw new ChartroomError('CHART_FILE_TOO_LARGE', `${childRel} is larger than ${limits.maxFileBytes} bytes`, { file: childAbs });
-        }
-        total += st.size;
-        if (total > limits.maxTotalBytes) throw new ChartroomError('CHART_TOO_LARGE', `chart is larger than ${limits.maxTotalBytes} bytes`, { file: dir });
-        files.push({ name: childRel, data: readFileSync(childAbs) });
+        const data = readFile(childAbs, childRel);
+        if (data) files.push({ name: childRel, data });
       }
     }
   };
