@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { readChartArchive, writeChartArchive, type ChartFile } from '../../core/chart/archive.js';
+import { rng } from '../support/rng.js';
 
 // writeChartArchive writes most headers by copying one model header and filling in name, size and checksum;
 // the tar it makes must be byte for byte what tar's own Header (and Pax) write for every entry.
@@ -28,16 +29,6 @@ function referenceTar(topDir: string, files: ChartFile[], when: Date): Buffer {
   }
   blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
-}
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
 }
 
 describe('archive headers', () => {

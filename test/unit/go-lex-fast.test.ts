@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lex } from '../../template-engine/go/parse/lexer.js';
+import { rng } from '../support/rng.js';
 
 // The lexer matches common tokens with one RegExp (FAST_TOKEN) and leaves the rest to its rune-by-rune
 // states. Both ways must give the same items, positions and errors on every input.
@@ -18,17 +19,6 @@ function templatesUnder(dir: string): string[] {
     if (statSync(p).isDirectory()) return templatesUnder(p);
     return /\.(ya?ml|tpl|txt)$/.test(name) ? [readFileSync(p, 'utf8')] : [];
   });
-}
-
-/** Deterministic pseudo-random numbers (tests must not change from run to run). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
 }
 
 const PIECES = ['{{', '}}', '{{-', '-}}', ' ', '  ', '\t', '\n', '\r\n', '.', '.Values', '.a.b', '$', '$x', '$1', 'x', 'if', 'else', 'end', 'range', 'break', 'continue', 'true', 'false', 'nil', 'include', '"s"', '"a\\"b"', '"\\n"', '"unterminated', '`raw`', "'c'", '(', ')', '|', '=', ':=', ':', ',', '0', '12', '0x1F', '1.5', '1e3', '-1', '+2', '1+2i', '1_000', '07', 'é', 'naïve', '.ünï', '$é', '😀', '/*', '*/', '{{/* c */}}', '#', '-', '}', '{', '\\', '"', '`', '@', '\u0000'];

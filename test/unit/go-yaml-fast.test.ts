@@ -1,23 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { toYamlFast, toYamlGeneral, toYamlText } from '../../template-engine/go/funcs/yaml.js';
 import type { GoValue } from '../../template-engine/go/value.js';
+import { rng } from '../support/rng.js';
 
 /*
  * toYaml's fast path writes the common shapes directly; the general path (JSON round trip + go-yaml v2's
  * emitter, checked against the real helm elsewhere) is the reference. Every value here must give the same
  * text either way, and the fast path must decline what it cannot write rather than write it differently.
  */
-
-/** A small deterministic generator (xorshift), so a failure names a seed that reproduces it. */
-function rng(seed: number) {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 // Words that look like other YAML types, keys that sort by their digits, punctuation, and plain words.
 const WORDS = [

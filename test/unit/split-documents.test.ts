@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { splitDocuments } from '../../core/kube/manifests.js';
+import { rng } from '../support/rng.js';
 
 /** Helm's split (releaseutil.SplitManifests' pattern) as a RegExp: the reference the one-pass split must equal. */
 const reference = (text: string) =>
@@ -8,16 +9,6 @@ const reference = (text: string) =>
     .split(/(?:^|\s*\n)---\s*/)
     .map((d) => d.trim())
     .filter((d) => d !== '');
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 const PIECES = ['---', '--', '-', '\n', '\r\n', ' ', '  ', '\t', '\u00a0', '\u2028', '\ufeff', '\v', 'a', 'kind: X', '# c', '...', '----', '\n---\n', '\n--- # c\n', '\n---x'];
 
