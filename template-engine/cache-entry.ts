@@ -8,6 +8,8 @@
  * Layout: one JSON line `[format, names, sizes]`, the sources end to end, then the body (UTF-8).
  */
 
+import type { EngineCache } from './types.js';
+
 export interface Source {
   name: string;
   data: Buffer;
@@ -68,4 +70,19 @@ export function unpackEntry(format: string, sources: Source[], entry: Buffer): U
     at = end;
   }
   return { body: entry.toString('utf8', at), same, all: same.every(Boolean) };
+}
+
+/**
+ * Writes a chart's entry after templates were parsed: at once when the chart had one (it is rendered again,
+ * with some templates changed); for a new chart, on its second render, the first leaving an empty marker,
+ * so a one-shot render (a CI job in a fresh container) never encodes and writes what it will not read.
+ * `produce` gives the entry, or undefined to write nothing.
+ */
+export function saveEntry(cache: EngineCache, kind: string, key: string, renderedBefore: boolean, produce: () => Buffer | undefined): void {
+  if (!renderedBefore && cache.read(`${kind}-missed`, key) === undefined) {
+    cache.write(`${kind}-missed`, key, '');
+    return;
+  }
+  const data = produce();
+  if (data !== undefined) cache.write(kind, key, data);
 }

@@ -26,21 +26,6 @@ export interface EngineCache {
   write(kind: string, key: string, data: string | Buffer): void;
 }
 
-/**
- * Writes an entry the second time a render misses it, not the first: the first miss leaves an empty marker.
- * A one-shot render (a CI job in a fresh container, which never reads the cache again) does not pay for
- * encoding and writing what it will not read; a chart rendered again is cached from its second render on.
- * `produce` gives the data, or undefined to write nothing.
- */
-export function writeOnSecondMiss(cache: EngineCache, kind: string, key: string, produce: () => string | Buffer | undefined): void {
-  if (cache.read(`${kind}-missed`, key) === undefined) {
-    cache.write(`${kind}-missed`, key, '');
-    return;
-  }
-  const data = produce();
-  if (data !== undefined) cache.write(kind, key, data);
-}
-
 /** What every chart of one render shares besides its values. */
 export interface RenderInputs {
   release: ReleaseInfo;

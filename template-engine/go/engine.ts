@@ -1,12 +1,12 @@
 import { ChartroomError, lineOf } from '../../core/errors.js';
 import type { Chart } from '../../core/chart/model.js';
 import type { ChartFile } from '../../core/chart/archive.js';
-import { writeOnSecondMiss, type ChartUnit, type EngineCache, type EngineOutput, type RenderedTemplate, type RenderInputs } from '../types.js';
+import type { ChartUnit, EngineCache, EngineOutput, RenderedTemplate, RenderInputs } from '../types.js';
 import { chartObject } from '../handlebars/context.js';
 import { execute, executeTemplate, newBudget, removeNoValue, TemplateExecError, tracedSourceLine, type ExecBudget, type ExecEnv } from './exec.js';
 import { parse } from './parse/parser.js';
 import { decodeTrees, encodeTrees } from './parse/tree-cache.js';
-import { packEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
+import { packEntry, saveEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
 import { TemplateParseError, type ListNode, type ParsedTemplate } from './parse/nodes.js';
 import { GoFuncError, type FuncMap, type GoFunc, type GoValue } from './value.js';
 import type { HelmHooks } from './funcs/index.js';
@@ -212,16 +212,12 @@ export function renderGo(units: ChartUnit[], inputs: RenderInputs, makeFuncs: Fu
   }
 
   if (!allCached && inputs.cache && fresh.length) {
-    const entry = () => {
+    saveEntry(inputs.cache, 'go-templates', cacheKey, found, () => {
       const text = encodeTrees(fresh);
       return text === undefined ? undefined : packEntry(PARSE_CACHE_FORMAT, all, text);
-    };
-    // A chart rendered before (some templates changed) is written at once; a new one on its second render.
-    if (found) {
-      const data = entry();
-      if (data) inputs.cache.write('go-templates', cacheKey, data);
-    } else writeOnSecondMiss(inputs.cache, 'go-templates', cacheKey, entry);
+    });
   }
+
 
   const out: RenderedTemplate[] = [];
   let notes: string | undefined;

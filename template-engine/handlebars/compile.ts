@@ -1,7 +1,7 @@
 import { crypto } from '../../core/builtin.js';
 import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
-import { writeOnSecondMiss, type EngineCache } from '../types.js';
-import { packEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
+import type { EngineCache } from '../types.js';
+import { packEntry, saveEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
 import { closest } from '../../core/suggest.js';
 import { fastParse } from './fast-parse.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
@@ -497,9 +497,7 @@ export class TreeSet {
    */
   save(): void {
     if (this.complete || !this.cache || !this.sources.every((src) => this.trees.has(src))) return;
-    const entry = () => packEntry(SET_FORMAT, this.files, JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode));
-    if (this.found) this.cache.write('template-sets', this.key, entry());
-    else writeOnSecondMiss(this.cache, 'template-sets', this.key, entry);
+    saveEntry(this.cache, 'template-sets', this.key, this.found, () => packEntry(SET_FORMAT, this.files, JSON.stringify(this.sources.map((src) => this.trees.get(src)), compactNode)));
   }
 }
 
