@@ -13,6 +13,7 @@ function Y(): YamlLib {
   return (yamlLib ??= (typeof require === 'function' ? require('yaml') : createRequire(import.meta.url)('yaml')) as YamlLib);
 }
 import { ChartroomError, lineOf } from './errors.js';
+import { loadBlockYaml } from './yaml-block.js';
 
 /**
  * Helm reads YAML through a YAML 1.1 parser and then JSON: `yes`/`on` are booleans, `0777` is octal,
@@ -225,16 +226,47 @@ function fastLoad(text: string, file: string, each: (doc: unknown) => void): boo
   return !anchored;
 }
 
+/** A plain scalar with Helm's YAML 1.1 meaning, as js-yaml reads it with HELM_SCHEMA (`<<` excepted). */
+const IMPLICIT = [coreNull, bool11, int11, float11] as unknown as { resolve: (s: string) => boolean; construct: (s: string) => unknown }[];
+/** First characters of the plain scalars that are not strings: nulls, YAML 1.1 booleans, numbers. */
+const NOT_STRING_START = '~nNyYtTfFoO0123456789+-.';
+function resolvePlain(text: string): unknown {
+  if (text !== '' && !NOT_STRING_START.includes(text[0])) return text;
+  for (const t of IMPLICIT) if (t.resolve(text)) return t.construct(text);
+  return text;
+}
+
+/** The one-pass block reader with Helm's scalar meaning: the text's data, or undefined when it declines. */
+export function readBlockYaml(text: string): { value: unknown } | undefined {
+  return loadBlockYaml(stripBom(text), resolvePlain);
+}
+
 /** Loads every document of a YAML text as plain data, with Helm's meaning; errors name file, line and column. */
 export function loadYamlDocuments(text: string, file: string): unknown[] {
+  const clean = stripBom(text);
+  const block = loadBlockYaml(clean, resolvePlain);
+  return block ? [block.value] : loadYamlDocumentsReference(clean, file);
+}
+
+/** Loads one YAML document as plain data (see loadYamlDocuments). */
+export function loadYaml(text: string, file: string): unknown {
+  const clean = stripBom(text);
+  return loadBlockYaml(clean, resolvePlain)?.value ?? loadYamlReference(clean, file);
+}
+
+/**
+ * loadYamlDocuments without the one-pass block reader (yaml-block.ts): js-yaml, or the thorough parser for
+ * aliases and errors. Tests hold the block reader to it.
+ */
+export function loadYamlDocumentsReference(text: string, file: string): unknown[] {
   const clean = stripBom(text);
   const docs: unknown[] = [];
   if (fastLoad(clean, file, (d) => docs.push(d))) return docs;
   return parseYamlAll(clean, file).map((d) => d.value);
 }
 
-/** Loads one YAML document as plain data (see loadYamlDocuments). */
-export function loadYaml(text: string, file: string): unknown {
+/** loadYaml without the one-pass block reader (see loadYamlDocumentsReference). */
+export function loadYamlReference(text: string, file: string): unknown {
   const clean = stripBom(text);
   const docs: unknown[] = [];
   // More than one document is an error the thorough parser words (as `load` does).

@@ -1,5 +1,5 @@
 import { scanManifest } from '../../core/kube/manifest-scan.js';
-import { loadYaml } from '../../core/yaml.js';
+import { loadYamlReference as loadYaml } from '../../core/yaml.js';
 
 /*
  * Differential checks of the one-pass manifest scanner against the full YAML parser: the scanner may only
