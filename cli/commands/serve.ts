@@ -40,21 +40,32 @@ export function register(program: Command): void {
         // dynamic heap growth then lets the old generation balloon (600 MB peak RSS at 10,000 charts in
         // bench/ui.mjs, against a live heap near 110 MB) before collecting it. Growing the heap by at most half each
         // time keeps the same load near 280 MB at the same speed. CHARTROOM_SERVE_HEAP=default keeps V8's growth.
+        // The launcher (build/launcher.cjs) sets the same flag before loading any bundle, so the code caches
+        // written at exit match the next start; this line covers runs from source.
         if (process.env.CHARTROOM_SERVE_HEAP !== 'default') v8().setFlagsFromString('--heap-growing-percent=50');
         // In the CLI bundle the server is the separate dist/server.cjs; from source it is imported directly.
         const entry: typeof import('../../registry-server/entry.js') = typeof require === 'function' ? require('./server.cjs') : await import('../../registry-server/entry.js');
         const { resolveServerConfig, startRegistry } = entry;
         const config = resolveServerConfig(flags);
-        const running = await startRegistry(config);
-        const host = new URL(running.url).host;
-        const plain = running.url.startsWith('http:') ? ' --plain-http' : '';
-        process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n  helm pull oci://${host}/NAME --version VERSION${plain}   (the same charts over OCI)\n\n`);
+        const started = startRegistry(config);
+        // Stopping is wired before the server listens: a signal that arrives as it starts (a supervisor that
+        // stops it at once) still closes it cleanly instead of killing it mid-write.
         const stop = (signal: string) => {
-          running.log.info({ signal }, 'shutting down');
-          void running.close().then(() => process.exit(0));
+          void started.then(
+            async (running) => {
+              running.log.info({ signal }, 'shutting down');
+              await running.close();
+              process.exit(0);
+            },
+            () => process.exit(1),
+          );
         };
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
+        const running = await started;
+        const host = new URL(running.url).host;
+        const plain = running.url.startsWith('http:') ? ' --plain-http' : '';
+        process.stderr.write(`\nChartroom registry: browse ${running.url}/  (index: ${running.url}/index.yaml)\n  helm repo add chartroom ${running.url}\n  helm pull oci://${host}/NAME --version VERSION${plain}   (the same charts over OCI)\n\n`);
       }),
     );
 }

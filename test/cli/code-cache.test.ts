@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHART_BIN } from '../support/cli.js';
@@ -78,4 +78,34 @@ describe('code caches per group of commands', () => {
     expect(userCaches(cacheDir)).toEqual(both);
     expect(statSync(join(cacheDir, 'code', made[0])).mtimeMs).toBe(before);
   });
+
+  it('serve runs under V8\'s default tier-up budget, with caches of its own: lint\'s and its own stay accepted', async () => {
+    const cacheDir = join(tmp.dir, `cache-${++n}`);
+    const serve = async () => {
+      const child = spawn(process.execPath, [CHART_BIN, 'serve', '--port', '0', '--storage-dir', join(tmp.dir, 'serve-store')], { env: { ...process.env, CHARTROOM_CACHE_DIR: cacheDir, CHARTROOM_NO_CACHE: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20000);
+        child.stdout.on('data', () => {
+          if (out.includes('registry listening')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    };
+    await serve();
+    const made = userCaches(cacheDir);
+    // The CLI bundle's shipped caches were made under the CLI's budget: serve's is rejected and kept apart.
+    expect(made).toEqual([expect.stringMatching(/^\d+-(?:[0-9a-f]{8}-)?cli\.serve-v/), expect.stringMatching(/^\d+-(?:[0-9a-f]{8}-)?server-v/)]);
+    const times = made.map((f) => statSync(join(cacheDir, 'code', f)).mtimeMs);
+    run(['lint', example], [], cacheDir);
+    await serve();
+    expect(userCaches(cacheDir)).toEqual(made);
+    expect(made.map((f) => statSync(join(cacheDir, 'code', f)).mtimeMs)).toEqual(times);
+  }, 60000);
 });
