@@ -45,7 +45,7 @@ export function withInt64(values: Record<string, unknown>, paths: (string | numb
 }
 
 /** Bump when the parser's output changes (or a function is removed), so old cached trees are not used. */
-const PARSE_CACHE_FORMAT = 'go-parse-4';
+const PARSE_CACHE_FORMAT = 'go-parse-5';
 
 /**
  * Parsing is most of a render's work on a big chart: the syntax trees of a render's whole template set are

@@ -70,6 +70,13 @@ describe('the JSON form of cached trees', () => {
     expect(decodeTrees(Buffer.from(text), ['b'])).toBeUndefined();
     expect(decodeTrees(Buffer.from(text.slice(0, -3)), ['a'])).toBeUndefined();
     expect(decodeTrees(Buffer.from('[{"name":"a","root":{"type":"list","nodes":[{"type":"number","int":"x1"}]},"defines":[]}]'), ['a'])).toBeUndefined();
+    // The entry lists its number nodes: a listed one that is not a decimal, or a path to something else, is refused.
+    const entry = (nums: string) => Buffer.from(`[{"name":"a","root":{"type":"list","nodes":[{"type":"number","int":"x1"},{"type":"text","text":"t"}]},"defines":[],"numbers":${nums}}]`);
+    expect(decodeTrees(entry('[["root","nodes",0]]'), ['a'])).toBeUndefined();
+    expect(decodeTrees(entry('[["root","nodes",1]]'), ['a'])).toBeUndefined();
+    expect(decodeTrees(entry('[["root","nodes",7,"x"]]'), ['a'])).toBeUndefined();
+    expect(decodeTrees(entry('[[{"a":1}]]'), ['a'])).toBeUndefined();
+    expect(decodeTrees(entry('"all"'), ['a'])).toBeUndefined();
     expect(decodeTrees(Buffer.from('{"a":1}'), ['a'])).toBeUndefined();
     expect(encodeTrees([parse('a', '{{ -0.0 }}', opts)])).toBeUndefined();
   });
