@@ -39,6 +39,7 @@ interface Frame {
   keys: Set<string> | undefined;
   role: Role;
 }
+
 /** What a mapping is to the head: the root, metadata, metadata.annotations, or anything else. */
 const ROLE_OTHER = 0;
 const ROLE_ROOT = 1;
@@ -47,14 +48,6 @@ const ROLE_ANNOTATIONS = 3;
 /** A value that must be a one-line scalar (kind, metadata.name, an annotation): a block under it is not read. */
 const ROLE_SCALAR = 4;
 type Role = 0 | 1 | 2 | 3 | 4;
-
-/** A scalar read from one line: its text and whether it is certainly a string. */
-interface Scalar {
-  text: string;
-  string: boolean;
-  /** A flow collection (`text` is then `[]` or `{}`, whatever it holds). */
-  flow?: boolean;
-}
 
 function fail(): never {
   throw NOT_FAST;
@@ -122,16 +115,27 @@ function flowAt(s: string, at: number): number {
   return close + 1;
 }
 
-/** A one-line scalar starting at `at` (already past leading spaces); fails on anything but the simple forms. */
-function scalarAt(s: string, at: number): Scalar {
+/** Characters that may not start a plain scalar here (or start something the fast path does not read). */
+const NOT_PLAIN_START = '[]{}&*!|>%@`,';
+
+/** Set by scalarAt: the scalar it read is certainly a string (quoted, or plain and not a YAML 1.1 word or number). */
+let scalarString = false;
+
+/**
+ * Checks the one-line scalar starting at `at` (already past leading spaces), failing on anything but the simple
+ * forms; with `read`, also returns its text (and sets scalarString), else ''. Only the head's values are read:
+ * checking the others allocates nothing.
+ */
+function scalarAt(s: string, at: number, read: boolean): string {
   const c = s.charCodeAt(at);
   if (c === 34 /* " */) {
     const end = s.indexOf('"', at + 1);
     if (end < 0) fail();
-    const text = s.slice(at + 1, end);
-    if (text.includes('\\')) fail();
+    const slash = s.indexOf('\\', at + 1);
+    if (slash >= 0 && slash < end) fail();
     onlyCommentAfter(s, end + 1);
-    return { text, string: true };
+    scalarString = true;
+    return read ? s.slice(at + 1, end) : '';
   }
   if (c === 39 /* ' */) {
     let text = '';
@@ -139,33 +143,42 @@ function scalarAt(s: string, at: number): Scalar {
     for (;;) {
       const q = s.indexOf("'", i);
       if (q < 0) fail();
-      text += s.slice(i, q);
+      if (read) text += s.slice(i, q);
       if (s.charCodeAt(q + 1) === 39) {
-        text += "'";
+        if (read) text += "'";
         i = q + 2;
         continue;
       }
       onlyCommentAfter(s, q + 1);
-      return { text, string: true };
+      scalarString = true;
+      return text;
     }
+  }
+  if (c === 91 /* [ */ || c === 123 /* { */) {
+    flowAt(s, at);
+    scalarString = false;
+    return c === 91 ? '[]' : '{}';
   }
   const end = commentAt(s, at);
   let last = end;
   while (last > at && s.charCodeAt(last - 1) === 32) last--;
-  const text = s.slice(at, last);
-  if (c === 91 /* [ */ || c === 123 /* { */) {
-    flowAt(s, at);
-    return { text: c === 91 ? '[]' : '{}', string: false, flow: true };
-  }
   // Indicators that may not start a plain scalar, or that start something the fast path does not read.
-  if ('[]{}&*!|>%@`,'.includes(text[0])) fail();
-  if ((text[0] === '-' || text[0] === '?' || text[0] === ':') && (text.length === 1 || text[1] === ' ')) fail();
-  if (text.endsWith(':') || text.includes(': ')) fail();
-  return { text, string: !YAML11_WORD.test(text) && !NUMBERISH.test(text) };
+  if (NOT_PLAIN_START.includes(s[at])) fail();
+  if ((c === 45 /* - */ || c === 63 /* ? */ || c === 58) /* : */ && (last === at + 1 || s.charCodeAt(at + 1) === 32)) fail();
+  if (s.charCodeAt(last - 1) === 58 /* : */) fail();
+  const colon = s.indexOf(': ', at);
+  if (colon >= 0 && colon < last) fail();
+  if (!read) return '';
+  const text = s.slice(at, last);
+  scalarString = !YAML11_WORD.test(text) && !NUMBERISH.test(text);
+  return text;
 }
 
-/** A key at `at`, when the line is `key:` or `key: …`: the key and where its value starts; undefined otherwise. */
-function keyAt(s: string, at: number): { key: string; valueAt: number } | undefined {
+/** Set by keyAt: where the value after the key it read starts. */
+let keyValueAt = 0;
+
+/** The key at `at`, when the line is `key:` or `key: …` (keyValueAt is then where its value starts); undefined otherwise. */
+function keyAt(s: string, at: number): string | undefined {
   const c = s.charCodeAt(at);
   let key: string;
   let colon: number;
@@ -179,14 +192,26 @@ function keyAt(s: string, at: number): { key: string; valueAt: number } | undefi
     colon = s.indexOf(':', at);
     while (colon >= 0 && colon + 1 < s.length && s.charCodeAt(colon + 1) !== 32) colon = s.indexOf(':', colon + 1);
     if (colon < 0) return undefined;
+    PLAIN_KEY_AT.lastIndex = at;
+    if (!PLAIN_KEY_AT.test(s) || PLAIN_KEY_AT.lastIndex !== colon) {
+      // Not a plain name up to the colon: a comment before it means there is no key; anything else fails.
+      if (s.slice(at, colon).includes(' #')) return undefined;
+      fail();
+    }
     key = s.slice(at, colon);
-    if (key.includes(' #')) return undefined;
-    if (!PLAIN_KEY.test(key) || YAML11_WORD.test(key)) fail();
+    // Only keys starting like a YAML 1.1 word can be one.
+    if (MAYBE_WORD.includes(s[at]) && YAML11_WORD.test(key)) fail();
   }
   if (key.length > 1000) fail();
   if (colon + 1 < s.length && s.charCodeAt(colon + 1) !== 32) fail();
-  return { key, valueAt: colon + 1 };
+  keyValueAt = colon + 1;
+  return key;
 }
+
+/** A plain key from `lastIndex` (sticky): it must reach the colon keyAt found. */
+const PLAIN_KEY_AT = /[A-Za-z_][A-Za-z0-9_./-]*/y;
+/** First characters of YAML 1.1's boolean and null words. */
+const MAYBE_WORD = 'yYnNtTfFoO~';
 
 /**
  * Reads a document's head, or answers undefined when the document needs the full parser (which is also what
@@ -202,27 +227,39 @@ export function scanManifest(doc: string): ManifestHead | undefined {
   }
 }
 
+/** What a scalar value is to the head: nothing, or one of the fields it fills. */
+const SET_NONE = 0;
+const SET_KIND = 1;
+const SET_API_VERSION = 2;
+const SET_NAME = 3;
+const SET_ANNOTATION = 4;
+type Target = 0 | 1 | 2 | 3 | 4;
+
 function scan(doc: string): ManifestHead {
   const lines = doc.split('\n');
   const stack: Frame[] = [];
   const head: ManifestHead = { kind: '', apiVersion: '', name: '', annotations: undefined, empty: true };
-  /** After `key:` or `-` with nothing after it: the indent of that key or dash, and the role of what may follow. */
-  let pending: { indent: number; fromKey: boolean; role: Frame['role'] } | undefined;
+  // After `key:` or `-` with nothing after it (pendingIndent >= 0): the indent of that key or dash, and the
+  // role of what may follow.
+  let pendingIndent = -1 as number;
+  let pendingFromKey = false as boolean;
+  let pendingRole = ROLE_OTHER as Role;
   let started = false;
 
-  const top = () => stack[stack.length - 1];
-
   /**
-   * The value after a key or a dash, starting at `at` on line `li`; `child` is the role of a block under it.
-   * Returns the index of the last line it used.
+   * The value after a key or a dash, starting at `at` on line `li`; `child` is the role of a block under it,
+   * `target` the head field a scalar fills (an annotation's key in `annotation`). Returns the index of the last
+   * line it used.
    */
-  const value = (s: string, at: number, li: number, indent: number, fromKey: boolean, child: Role, onScalar?: (v: Scalar) => void): number => {
+  const value = (s: string, at: number, li: number, indent: number, fromKey: boolean, child: Role, target: Target, annotation: string): number => {
     let i = at;
     while (i < s.length && s.charCodeAt(i) === 32) i++;
     if (i === s.length || (s.charCodeAt(i) === 35 && i > at)) {
       // Nothing here: a block follows, or the value is null. An annotation must be a string: null is not read.
-      if (child === ROLE_SCALAR && onScalar && fromKey && stack[stack.length - 1].role === ROLE_ANNOTATIONS) fail();
-      pending = { indent, fromKey, role: child };
+      if (target === SET_ANNOTATION) fail();
+      pendingIndent = indent;
+      pendingFromKey = fromKey;
+      pendingRole = child;
       return li;
     }
     if (i === at && at < s.length) fail();
@@ -234,12 +271,23 @@ function scan(doc: string): ManifestHead {
       onlyCommentAfter(s, j);
       return blockScalar(li, indent);
     }
-    const v = scalarAt(s, i);
     if (child === ROLE_METADATA || child === ROLE_ANNOTATIONS) {
       // `metadata: {}` or `annotations: {}` read as empty; any other scalar there is left to the full parser.
-      if (v.text !== '{}' || v.string || s.slice(i).replace(/\s*(?:#.*)?$/, '') !== '{}') fail();
+      if (c !== 123 || s.charCodeAt(i + 1) !== 125) fail();
+      onlyCommentAfter(s, i + 2);
+      if (child === ROLE_ANNOTATIONS) head.annotations = Object.create(null) as Record<string, string>;
+      return li;
     }
-    onScalar?.(v);
+    if (target === SET_NONE) {
+      scalarAt(s, i, false);
+      return li;
+    }
+    const text = scalarAt(s, i, true);
+    if (!scalarString) fail();
+    if (target === SET_KIND) head.kind = text;
+    else if (target === SET_API_VERSION) head.apiVersion = text;
+    else if (target === SET_NAME) head.name = text;
+    else head.annotations![annotation] = text;
     return li;
   };
 
@@ -271,55 +319,54 @@ function scan(doc: string): ManifestHead {
     return last;
   };
 
-  const open = (indent: number, seq: boolean, role: Frame['role']) => {
+  const open = (indent: number, seq: boolean, role: Role) => {
     if (role === ROLE_ANNOTATIONS) head.annotations = Object.create(null) as Record<string, string>;
     stack.push({ indent, seq, keys: seq ? undefined : new Set(), role });
   };
 
   /** One `key: value` entry of the mapping on top of the stack, the key at column `at` of line `li`. */
   const entry = (s: string, at: number, li: number): number => {
-    const frame = top();
-    const k = keyAt(s, at);
-    if (!k) fail();
-    if (frame.keys!.has(k.key)) fail();
-    frame.keys!.add(k.key);
-    const key = k.key;
-    const onString = (set: (text: string) => void) => (v: Scalar) => {
-      if (!v.string) fail();
-      set(v.text);
-    };
-    if (frame.role === ROLE_ROOT) {
-      if (key === 'kind') return value(s, k.valueAt, li, frame.indent, true, ROLE_SCALAR, onString((t) => (head.kind = t)));
-      if (key === 'apiVersion') return value(s, k.valueAt, li, frame.indent, true, ROLE_SCALAR, onString((t) => (head.apiVersion = t)));
-      if (key === 'metadata') return value(s, k.valueAt, li, frame.indent, true, ROLE_METADATA);
-    } else if (frame.role === ROLE_METADATA) {
-      if (key === 'name') return value(s, k.valueAt, li, frame.indent, true, ROLE_SCALAR, onString((t) => (head.name = t)));
-      if (key === 'annotations') return value(s, k.valueAt, li, frame.indent, true, ROLE_ANNOTATIONS, () => (head.annotations = Object.create(null) as Record<string, string>));
-    } else if (frame.role === ROLE_ANNOTATIONS) {
-      return value(s, k.valueAt, li, frame.indent, true, ROLE_SCALAR, onString((t) => (head.annotations![key] = t)));
+    const frame = stack[stack.length - 1];
+    const key = keyAt(s, at);
+    if (key === undefined) fail();
+    const keys = frame.keys!;
+    if (keys.has(key)) fail();
+    keys.add(key);
+    const role = frame.role;
+    const valueAt = keyValueAt;
+    if (role === ROLE_ROOT) {
+      if (key === 'kind') return value(s, valueAt, li, frame.indent, true, ROLE_SCALAR, SET_KIND, '');
+      if (key === 'apiVersion') return value(s, valueAt, li, frame.indent, true, ROLE_SCALAR, SET_API_VERSION, '');
+      if (key === 'metadata') return value(s, valueAt, li, frame.indent, true, ROLE_METADATA, SET_NONE, '');
+    } else if (role === ROLE_METADATA) {
+      if (key === 'name') return value(s, valueAt, li, frame.indent, true, ROLE_SCALAR, SET_NAME, '');
+      if (key === 'annotations') return value(s, valueAt, li, frame.indent, true, ROLE_ANNOTATIONS, SET_NONE, '');
+    } else if (role === ROLE_ANNOTATIONS) {
+      return value(s, valueAt, li, frame.indent, true, ROLE_SCALAR, SET_ANNOTATION, key);
     }
-    return value(s, k.valueAt, li, frame.indent, true, ROLE_OTHER);
+    return value(s, valueAt, li, frame.indent, true, ROLE_OTHER, SET_NONE, '');
   };
 
   /** One `- …` item of the sequence on top of the stack, the dash at column `at`. */
   const item = (s: string, at: number, li: number): number => {
-    const frame = top();
+    const frame = stack[stack.length - 1];
     let i = at + 1;
     while (i < s.length && s.charCodeAt(i) === 32) i++;
     if (i === s.length || (s.charCodeAt(i) === 35 && i > at + 1)) {
-      pending = { indent: frame.indent, fromKey: false, role: ROLE_OTHER };
+      pendingIndent = frame.indent;
+      pendingFromKey = false;
+      pendingRole = ROLE_OTHER;
       return li;
     }
     if (i === at + 1) fail();
     const c = s.charCodeAt(i);
     if (c === 45 /* - */ && (i + 1 === s.length || s.charCodeAt(i + 1) === 32)) fail();
-    const k = c === 124 || c === 62 ? undefined : keyAt(s, i);
-    if (k) {
+    if (c !== 124 && c !== 62 && keyAt(s, i) !== undefined) {
       // `- key: value` opens a mapping at the key's column.
       open(i, false, ROLE_OTHER);
       return entry(s, i, li);
     }
-    return value(s, at + 1, li, frame.indent, false, ROLE_OTHER);
+    return value(s, at + 1, li, frame.indent, false, ROLE_OTHER, SET_NONE, '');
   };
 
   for (let li = 0; li < lines.length; li++) {
@@ -328,7 +375,7 @@ function scan(doc: string): ManifestHead {
     while (n < s.length && s.charCodeAt(n) === 32) n++;
     if (n === s.length || s.charCodeAt(n) === 35) continue;
     head.empty = false;
-    if (n === 0 && (s.startsWith('---') || s.startsWith('...') || s[0] === '%')) fail();
+    if (n === 0 && (s.startsWith('---') || s.startsWith('...') || s.charCodeAt(0) === 37)) fail();
     const dash = s.charCodeAt(n) === 45 && (n + 1 === s.length || s.charCodeAt(n + 1) === 32);
     if (!started) {
       if (dash) fail(); // a sequence at the top: not a manifest
@@ -337,26 +384,29 @@ function scan(doc: string): ManifestHead {
       li = entry(s, n, li);
       continue;
     }
-    if (pending) {
-      const p = pending;
-      pending = undefined;
-      if (n > p.indent || (n === p.indent && p.fromKey && dash)) {
+    if (pendingIndent >= 0) {
+      const indent = pendingIndent;
+      pendingIndent = -1;
+      if (n > indent || (n === indent && pendingFromKey && dash)) {
         // A block under the key or dash: what the head reads must be a mapping of scalars.
-        if (p.role === ROLE_SCALAR || ((p.role === ROLE_METADATA || p.role === ROLE_ANNOTATIONS) && dash)) fail();
-        open(n, dash, dash ? ROLE_OTHER : p.role);
+        const role = pendingRole;
+        if (role === ROLE_SCALAR || ((role === ROLE_METADATA || role === ROLE_ANNOTATIONS) && dash)) fail();
+        open(n, dash, dash ? ROLE_OTHER : role);
         li = dash ? item(s, n, li) : entry(s, n, li);
         continue;
       }
     }
-    while (stack.length && top().indent > n) stack.pop();
+    while (stack.length && stack[stack.length - 1].indent > n) stack.pop();
     if (!stack.length) fail();
-    if (top().indent === n && top().seq && !dash) {
+    let top = stack[stack.length - 1];
+    if (top.indent === n && top.seq && !dash) {
       stack.pop();
-      if (!stack.length || top().indent !== n || top().seq) fail();
+      if (!stack.length) fail();
+      top = stack[stack.length - 1];
+      if (top.indent !== n || top.seq) fail();
     }
-    const frame = top();
-    if (frame.indent !== n) fail();
-    if (frame.seq !== dash) fail();
+    if (top.indent !== n) fail();
+    if (top.seq !== dash) fail();
     li = dash ? item(s, n, li) : entry(s, n, li);
   }
   return head;
