@@ -4,6 +4,7 @@ import type { Helper, HelperCall, RenderHooks } from './helpers/types.js';
 import { TemplateFailure } from './helpers/types.js';
 import { isEmpty, isMap } from './helpers/values.js';
 import type { BlockStatement, ContentStatement, Expression, Hash, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
+import { locStart } from './syntax.js';
 
 
 /** A template error with the template it happened in and the includes it came through. */
@@ -69,7 +70,8 @@ function prop(obj: unknown, key: string): unknown {
 }
 
 function siteOf(loc: SourceLocation | undefined): { line: number; column: number } {
-  return loc ? { line: loc.start.line, column: loc.start.column + 1 } : { line: 0, column: 0 };
+  const start = locStart(loc);
+  return start ? { line: start.line, column: start.column + 1 } : { line: 0, column: 0 };
 }
 
 /** What `Interpreter.trace` returns: the output and, for each output line, the source line that wrote its start. */
@@ -120,7 +122,7 @@ class LineTrace {
   content(c: ContentStatement, fallback: number): void {
     const value = c.value;
     if (value === '') return;
-    const start = c.loc?.start;
+    const start = locStart(c.loc);
     if (!start) return this.add(value, fallback, true);
     let line = start.line;
     if (!/\s/.test(value[0])) {
@@ -223,9 +225,10 @@ export class Interpreter {
    * ever return what their programs return, so the nested programs of a block trace their own output.
    */
   private tracedProgram(p: Program, f: Frame, t: LineTrace): string {
-    let line = p.loc?.start.line ?? 1;
+    let line = locStart(p.loc)?.line ?? 1;
     for (const s of p.body) {
-      if (s.loc) line = s.loc.start.line;
+      const start = locStart(s.loc);
+      if (start) line = start.line;
       if (s.type === 'ContentStatement') t.content(s as ContentStatement, line);
       else t.add(this.statement(s, f), line, false);
     }

@@ -112,6 +112,32 @@ describe('cached Handlebars template sets', () => {
     expect(readFileSync(join(ctx.cache.dir, 'template-sets', sets()[0]), 'utf8')).toContain('changed');
   });
 
+  it('places errors at the same line and column from cached trees (whose locations are packed) as from a fresh parse', async () => {
+    const errDir = writeChart(ctx.root, 'hl', {
+      'Chart.yaml': 'apiVersion: v2\nname: hl\nversion: 1.0.0\nengine: handlebars\n',
+      'values.yaml': 'v: "x: y: z"\n',
+      'templates/_h.tpl': '{{#define "hl.name"}}{{ Chart.Name }}-{{ required "need x" Values.x }}{{/define}}',
+      'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  v: {{ Values.v }}\n',
+      'templates/req.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: {{ include "hl.name" this }}\n  y: {{ required "need x" Values.x }}\n',
+    });
+    const failure = async (cache: typeof ctx.cache | undefined, set: string[]) => {
+      try {
+        await renderChart(loadChartDir(errDir), { cache, set });
+      } catch (e) {
+        const err = e as { code?: string; message: string; details: Record<string, unknown> };
+        return { code: err.code, message: err.message, file: err.details.file, line: err.details.line, column: err.details.column, trace: err.details.trace };
+      }
+      throw new Error('rendered without an error');
+    };
+    const fresh = { missing: await failure(undefined, ['v=ok']), yaml: await failure(undefined, ['x=1']) };
+    expect(fresh.missing).toMatchObject({ line: 1, column: 39 });
+    expect(fresh.yaml.message).toMatch(/written by template line 6/);
+    // Two renders write the set's entry; the third reads every tree from it.
+    for (let i = 0; i < 2; i++) await renderChart(loadChartDir(errDir), { cache: ctx.cache, set: ['v=ok', 'x=1'] });
+    expect(readFileSync(join(ctx.cache.dir, 'template-sets', sets().find((f) => readFileSync(join(ctx.cache.dir, 'template-sets', f), 'utf8').includes('hl.name'))!), 'utf8')).toMatch(/"loc":\d+/);
+    expect({ missing: await failure(ctx.cache, ['v=ok']), yaml: await failure(ctx.cache, ['x=1']) }).toEqual(fresh);
+  });
+
   it('parses again over a torn or foreign set entry', async () => {
     for (const [i, f] of sets().entries()) writeFileSync(join(ctx.cache.dir, 'template-sets', f), i ? '[{"type":"Program"}]' : 'not a tree');
     const r = await renderChart(loadChartDir(dir), { cache: ctx.cache });
