@@ -97,15 +97,15 @@ export function isSpace(r: number): boolean {
   return r === 0x20 || r === 0x09 || r === 0x0d || r === 0x0a;
 }
 
-const LETTER = /\p{L}/u;
-const DIGIT = /\p{Nd}/u;
+/** Letters and digits beyond ASCII, compiled on first use (a `\p{…}` RegExp costs every render to create). */
+let letterOrDigit: RegExp | undefined;
 
 /** Go's isAlphaNumeric: `_`, unicode.IsLetter, unicode.IsDigit. */
 export function isAlphaNumeric(r: number): boolean {
   if (r < 0) return false;
   if (r < 0x80) return r === 0x5f || (r >= 0x30 && r <= 0x39) || ((r | 0x20) >= 0x61 && (r | 0x20) <= 0x7a);
   const c = String.fromCodePoint(r);
-  return LETTER.test(c) || DIGIT.test(c);
+  return (letterOrDigit ??= /[\p{L}\p{Nd}]/u).test(c);
 }
 
 /** Go's unicode.IsPrint / strconv.IsPrint (one implementation, in fmt.ts). */
