@@ -5,7 +5,8 @@
  * segments, unusual characters, any syntax error — makes it return undefined, and the caller falls back to
  * Handlebars' parser (which also words the errors). The lexer follows Handlebars' token rules in their order.
  */
-import type { Program } from './syntax.js';
+import type { Program, SourceLocation } from './syntax.js';
+import { locAt } from './syntax.js';
 
 /** Thrown inside the parser to give up; caught by fastParse. */
 class GiveUp {}
@@ -18,9 +19,8 @@ interface Strip {
   open: boolean;
   close: boolean;
 }
-interface Loc {
-  start: { line: number; column: number };
-}
+/** A node's location: packed into one number, or Handlebars' object when it does not fit (see syntax.ts). */
+type Loc = SourceLocation | number;
 type Node = any;
 
 // Token kinds.
@@ -83,26 +83,21 @@ class Parser {
 
   constructor(private readonly src: string) {}
 
+  /** The location of offset `off`, packed into one number (see syntax.ts); offsets come in increasing order. */
   loc(off: number): Loc {
     if (off < this.scanned) {
       this.lineNo = 1;
       this.lineStart = 0;
       this.scanned = 0;
     }
+    // Newlines counted with indexOf (only \r\n is accepted, checked up front: the \n counts the line).
     const s = this.src;
-    let i = this.scanned;
-    while (i < off) {
-      const c = s.charCodeAt(i);
-      if (c === 10) {
-        this.lineNo++;
-        this.lineStart = i + 1;
-      } else if (c === 13) {
-        // Only \r\n is accepted (checked up front): the \n counts the line.
-      }
-      i++;
+    for (let nl = s.indexOf('\n', this.scanned); nl >= 0 && nl < off; nl = s.indexOf('\n', nl + 1)) {
+      this.lineNo++;
+      this.lineStart = nl + 1;
     }
     this.scanned = off;
-    return { start: { line: this.lineNo, column: off - this.lineStart } };
+    return locAt(this.lineNo, off - this.lineStart);
   }
 
   // ---- lexer inside a mustache ----
@@ -390,7 +385,7 @@ class Parser {
   }
 
   private program(statements: Node[], loc?: Loc): Node {
-    if (!loc && statements.length) loc = { start: { line: statements[0].loc.start.line, column: statements[0].loc.start.column } };
+    if (loc === undefined && statements.length) loc = statements[0].loc;
     return { type: 'Program', body: statements, strip: {}, loc };
   }
 

@@ -13,9 +13,9 @@ export type StringLiteral = hbs.AST.StringLiteral;
 export type ContentStatement = hbs.AST.ContentStatement;
 
 /**
- * Where a node starts: line (1-based) and column (0-based), as Handlebars gives them. Trees read from the render
- * cache carry a location packed into one number (see packLoc), which saves JSON.parse a third of a big chart's
- * objects; every reader of a location goes through this.
+ * Where a node starts: line (1-based) and column (0-based), as Handlebars gives them. Chartroom's own parser
+ * (fast-parse.ts) and the render cache give a location packed into one number (see packLoc), which saves two
+ * objects per node (a third of a big chart's trees); every reader of a location goes through this.
  */
 export function locStart(loc: SourceLocation | number | undefined): { line: number; column: number } | undefined {
   if (loc === undefined || loc === null) return undefined;
@@ -28,5 +28,14 @@ const LOC_LINE = 2 ** 24;
 /** A location as one number for the cache (line × 2^24 + column), or the location as it is when it does not fit. */
 export function packLoc(loc: SourceLocation): SourceLocation | number {
   const { line, column } = loc.start;
-  return Number.isSafeInteger(line) && line >= 0 && line < 2 ** 29 && Number.isSafeInteger(column) && column >= 0 && column < LOC_LINE ? line * LOC_LINE + column : loc;
+  return fits(line, column) ? line * LOC_LINE + column : loc;
+}
+
+/** The location of a line and column: one number (see packLoc) when it fits, else Handlebars' object. */
+export function locAt(line: number, column: number): SourceLocation | number {
+  return fits(line, column) ? line * LOC_LINE + column : ({ start: { line, column } } as SourceLocation);
+}
+
+function fits(line: number, column: number): boolean {
+  return Number.isSafeInteger(line) && line >= 0 && line < 2 ** 29 && Number.isSafeInteger(column) && column >= 0 && column < LOC_LINE;
 }

@@ -5,6 +5,7 @@ import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
 import { fastParse } from '../../template-engine/handlebars/fast-parse.js';
 import { compactNode } from '../../template-engine/handlebars/compile.js';
 import { SCAFFOLD } from '../../core/scaffold/files.js';
+import { locStart } from '../../template-engine/handlebars/syntax.js';
 
 /** Handlebars' own tree, as the cache stores it, or undefined when its parser throws. */
 function reference(source: string): string | undefined {
@@ -150,7 +151,7 @@ describe('fastParse gives Handlebars\' tree or nothing', () => {
     const tree = fastParse('a \n {{~x~}} \n b{{#if y~}}  c  {{~else~}} d {{~/if}}') as unknown as { body: Array<Record<string, any>> };
     expect(tree.body[0].value).toBe('a');
     expect(tree.body[2].value).toBe('b');
-    expect(tree.body[1].loc.start).toEqual({ line: 2, column: 1 });
+    expect(locStart(tree.body[1].loc)).toEqual({ line: 2, column: 1 });
     expect(tree.body[3].program.body[0].value).toBe('c');
     expect(tree.body[3].inverse.body[0].value).toBe('d');
     expect(JSON.stringify(tree, compactNode)).toBe(reference('a \n {{~x~}} \n b{{#if y~}}  c  {{~else~}} d {{~/if}}'));
