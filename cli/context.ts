@@ -5,6 +5,7 @@ import type { KubeClient } from '../core/kube/types.js';
 import type { ReleaseStore } from '../core/release/model.js';
 import type { TransportSettings } from '../core/oci/transport.js';
 import { terminalProgress } from './progress.js';
+import { writeErr } from './output.js';
 
 let current: ActionContext | undefined;
 
@@ -69,9 +70,9 @@ export function buildContext(flags: { configDir?: string; cacheDir?: string; kub
   const debug = !!process.env.CHARTROOM_DEBUG;
   const log: Logger = {
     debug: (m) => {
-      if (debug) process.stderr.write(`debug: ${m}\n`);
+      if (debug) writeErr(`debug: ${m}\n`);
     },
-    warn: (m) => process.stderr.write(`WARNING: ${m}\n`),
+    warn: (m) => writeErr(`WARNING: ${m}\n`),
   };
   const oci = { transport: flags.transport ?? {}, dockerConfigFile: dockerConfigFile(process.env) };
   current = createContext({ ...contextOptionsFromEnvironment(process.env, flags), progress: terminalProgress(), log, cluster: clusterAccess(flags), oci });

@@ -18,7 +18,7 @@ import { register as registerRegistry } from './commands/registry.js';
 import { register as registerVerify } from './commands/verify.js';
 import { buildContext } from './context.js';
 import { registryTransport } from './registry-flags.js';
-import { writeOut } from './output.js';
+import { writeErr, writeOut } from './output.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -80,6 +80,6 @@ const chosen = named === 'version-flag' ? [] : COMMANDS.filter(([, names]) => na
 for (const [register] of chosen.length || named === 'version-flag' ? chosen : COMMANDS) register(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  process.stderr.write(`Error: ${(e as Error).message}\n`);
+  writeErr(`Error: ${(e as Error).message}\n`);
   process.exitCode = 1;
 });

@@ -14,10 +14,10 @@ export function reportError(err: unknown, format: OutputFormat = 'text'): void {
   }
   if (format === 'json') {
     const body = err instanceof ChartroomError ? err.toJSON() : { error: err instanceof Error ? err.message : String(err), code: 'INTERNAL' };
-    process.stderr.write(JSON.stringify(body) + '\n');
+    writeErr(JSON.stringify(body) + '\n');
   } else {
-    process.stderr.write(describeError(err) + '\n');
-    if (!(err instanceof ChartroomError) && process.env.CHARTROOM_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    writeErr(describeError(err) + '\n');
+    if (!(err instanceof ChartroomError) && process.env.CHARTROOM_DEBUG && err instanceof Error && err.stack) writeErr(err.stack + '\n');
   }
   process.exitCode = 1;
 }
@@ -41,42 +41,57 @@ export async function runCommand(body: () => Promise<void>, format: () => Output
   }
 }
 
-/** Set once stdout has to be written through Node's stream (a non-blocking pipe that filled up). */
-let stdoutStream = false;
+/** Set once stdout or stderr has to be written through Node's stream (a non-blocking pipe that filled up). */
+const streamed = { 1: false, 2: false };
 
 /**
- * Prints on stdout. Written to the file descriptor directly: `process.stdout` costs every run 2–3 ms to set up
- * on a pipe (`chart template | kubectl apply -f -`). A reader that went away (`| head`) ends the run quietly
- * with 141, as helm ends by SIGPIPE, instead of a stack trace.
+ * Writes to stdout (1) or stderr (2) through the file descriptor: `process.stdout` and `process.stderr` cost a
+ * run 2–3 ms each to set up on a pipe (`chart template | kubectl apply -f -`), and Node's streams 1 ms more to
+ * load. When a non-blocking pipe is full, the rest goes through Node's stream, which waits for it.
  */
-export function writeOut(text: string): void {
-  if (stdoutStream) {
-    process.stdout.write(text);
+function writeTo(fd: 1 | 2, text: string): void {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (streamed[fd]) {
+    stream().write(text);
     return;
   }
   const bytes = Buffer.from(text, 'utf8');
   let done = 0;
   while (done < bytes.length) {
     try {
-      done += writeSync(1, bytes, done, bytes.length - done);
+      done += writeSync(fd, bytes, done, bytes.length - done);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') process.exit(141);
+      if (code === 'EPIPE') {
+        // A reader that went away (`| head`): stdout ends the run quietly with 141, as helm ends by SIGPIPE;
+        // stderr has nobody left to tell.
+        if (fd === 1) process.exit(141);
+        return;
+      }
       if (code !== 'EAGAIN') throw e;
-      // A non-blocking pipe that is full: Node's stream waits for it, and keeps the run alive until it drains.
-      stdoutStream = true;
-      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EPIPE') process.exit(141);
-        throw err;
+      streamed[fd] = true;
+      stream().on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        if (fd === 1) process.exit(141);
       });
-      process.stdout.write(bytes.subarray(done));
+      stream().write(bytes.subarray(done));
       return;
     }
   }
 }
 
+/** Prints on stdout (see writeTo). */
+export function writeOut(text: string): void {
+  writeTo(1, text);
+}
+
+/** Prints on stderr (see writeTo): notes, warnings and errors. */
+export function writeErr(text: string): void {
+  writeTo(2, text);
+}
+
 export function warn(message: string): void {
-  process.stderr.write(`WARNING: ${message}\n`);
+  writeErr(`WARNING: ${message}\n`);
 }
 
 /** Rows as a table: columns padded to their widest cell, the last column left as is. */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { context } from '../context.js';
-import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
+import { formatTable, runCommand, writeErr, writeOut, type OutputFormat } from '../output.js';
 
 /** Text from a server, made safe for a terminal: control characters (escape sequences, new lines) become spaces. */
 const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
@@ -68,7 +68,7 @@ export function register(program: Command): void {
           const cut = (d: string) => (d.length > 50 ? d.slice(0, 47) + '...' : d);
           const table = [['NAME', 'CHART VERSION', 'APP VERSION', 'DESCRIPTION'], ...found.hits.map((h) => [h.name, h.version, h.appVersion, cut(h.deprecated ? `DEPRECATED ${h.description}` : h.description)].map(printable))];
           writeOut(formatTable(table));
-          if (found.total > found.hits.length) process.stderr.write(`showing ${found.hits.length} of ${found.total} charts; raise --max to see more\n`);
+          if (found.total > found.hits.length) writeErr(`showing ${found.hits.length} of ${found.total} charts; raise --max to see more\n`);
         },
         () => flags.output,
       ),

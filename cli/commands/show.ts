@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
-import { runCommand, writeOut } from '../output.js';
+import { runCommand, writeErr, writeOut } from '../output.js';
 import { addRegistryFlags } from '../registry-flags.js';
 
 export function register(program: Command): void {
@@ -24,7 +24,7 @@ export function register(program: Command): void {
           if (flags.output === 'json' && what === 'chart') writeOut(JSON.stringify(result.metadata, null, 2) + '\n');
           else writeOut(result.text);
           // On stderr, so that stdout stays what helm prints (`chart show chart web | yq` works).
-          if ((what === 'chart' || what === 'all') && result.engineNote) process.stderr.write(result.engineNote + '\n');
+          if ((what === 'chart' || what === 'all') && result.engineNote) writeErr(result.engineNote + '\n');
         }),
       );
   }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHART_BIN } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
@@ -108,4 +108,13 @@ describe('code caches per group of commands', () => {
     expect(userCaches(cacheDir)).toEqual(made);
     expect(made.map((f) => statSync(join(cacheDir, 'code', f)).mtimeMs)).toEqual(times);
   }, 60000);
+
+  it('sets its V8 flags without loading node:v8 (and the streams it pulls in), and without a warning', () => {
+    const probe = join(tmp.dir, 'modules-probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => require('fs').writeSync(2, 'MODULES ' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (v8|stream)$/.test(m))) + '\\n'));\n");
+    for (const args of [['--version'], ['template', 'rel', example]]) {
+      const r = spawnSync(process.execPath, ['-r', probe, CHART_BIN, ...args], { cwd: tmp.dir, env: { ...process.env, CHARTROOM_CACHE_DIR: join(tmp.dir, 'probe-cache') }, encoding: 'utf8' });
+      expect({ args, code: r.status, stderr: r.stderr }).toEqual({ args, code: 0, stderr: 'MODULES []\n' });
+    }
+  });
 });

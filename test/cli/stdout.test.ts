@@ -57,6 +57,24 @@ describe('stdout', () => {
     expect(out.endsWith(`  name: cm-3999\ndata:\n  text: "${'x'.repeat(400)}"\n`)).toBe(true);
   });
 
+  it('notes on stderr print through the file descriptor too, after what stdout printed before them', async () => {
+    const example = `${process.cwd()}/charts/webapp`;
+    const r = await chartCli(['show', 'chart', example]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^apiVersion: v2\n/);
+    expect(r.stderr).toBe("note: this chart's templates are Handlebars (engine: handlebars): render it with chart, not helm\n");
+  });
+
+  it('stderr closed by the reader does not fail the run (nobody is left to tell)', async () => {
+    const child = spawn(process.execPath, [CHART_BIN, 'show', 'chart', `${process.cwd()}/charts/webapp`], { env: { ...process.env, CHARTROOM_CACHE_DIR: TEST_CACHE_DIR }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^apiVersion: v2\n/);
+  });
+
   it('`--version` and help still print (commander writes through the same path)', async () => {
     const v = await chartCli(['--version']);
     expect(v).toEqual({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/), stderr: '' });
