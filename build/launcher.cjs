@@ -30,8 +30,10 @@ const GROUPS = new Map([
   ['template', 'template'],
   ['package', 'package'],
   ['repo', 'repo'],
-  // Not for its start-up: `serve` runs under V8's default tier-up budget (see TIER_UP_BUDGET), and a cache made
-  // under other flags is rejected, so the server keeps one of its own instead of overwriting lint's.
+  // Runs with V8 flags of its own (see TIER_UP_BUDGET): a cache made under other flags would be rejected.
+  ['lint', 'lint'],
+  // Not for its start-up: `serve` runs with a V8 flag of its own (its heap growth), and a cache made under
+  // other flags is rejected, so the server keeps one of its own instead of overwriting the default one.
   ['serve', 'serve'],
 ]);
 /** Global flags that take the next argument as their value. */
@@ -47,7 +49,13 @@ function commandName(args) {
   }
   return '';
 }
-const command = commandName(process.argv.slice(2));
+/**
+ * The build makes the default cache (the commands without a group of their own) from a `lint` run, which goes
+ * through most of the code, under the default group's flags: CHARTROOM_CODE_CACHE_DEFAULT, read only while the
+ * build writes caches.
+ */
+const buildingDefault = !!process.env.CHARTROOM_CODE_CACHE_DIR && !!process.env.CHARTROOM_CODE_CACHE_DEFAULT;
+const command = buildingDefault ? '' : commandName(process.argv.slice(2));
 /** The code-cache group of this run's command: '' for the default cache. */
 const cliGroup = GROUPS.get(command) || '';
 
@@ -55,8 +63,11 @@ const cliGroup = GROUPS.get(command) || '';
  * V8 hands a function to its optimising compiler (TurboFan) after a budget of bytecodes run in it. In a run
  * of a tenth of a second that compile work is mostly wasted: it competes with the run for the CPU, and a
  * 200-template render took 102 ms with the default budget against 85 ms with 16 times that budget (85 ms
- * with no optimising at all). Code that stays hot for longer (a repository of thousands of archives) is still
- * optimised. A server runs for hours: `chart serve` keeps V8's default budget.
+ * with no optimising at all). Code that stays hot for longer is still optimised. Only `template` and `lint`
+ * (the commands that render) run with it: any V8 flag set at run time also makes V8 refuse Node's own code
+ * cache for the built-in modules loaded after it (zlib and streams cost `package` 1.1 ms instead of 0.4 ms),
+ * which commands that render little would pay for nothing. A server runs for hours: `chart serve` keeps
+ * V8's default budget.
  */
 const TIER_UP_BUDGET = 16 * 67584;
 
@@ -79,18 +90,22 @@ function setV8Flags(flags) {
   require('node:v8').setFlagsFromString(flags);
 }
 
-if (command !== 'serve') setV8Flags(`--interrupt-budget=${TIER_UP_BUDGET}`);
+/** The V8 flags this launcher sets for this run ('' for none): part of the user caches' tag (see flagTag). */
+let runFlags = '';
+if (command === 'template' || command === 'lint') runFlags = `--interrupt-budget=${TIER_UP_BUDGET}`;
 // `serve` sets its heap growth (cli/commands/serve.ts); set here too, before any bundle loads, the caches its
 // run writes at exit match the flags of its next start.
-else if (process.env.CHARTROOM_SERVE_HEAP !== 'default') setV8Flags('--heap-growing-percent=50');
+else if (command === 'serve' && process.env.CHARTROOM_SERVE_HEAP !== 'default') runFlags = '--heap-growing-percent=50';
+if (runFlags) setV8Flags(runFlags);
 
 /**
- * A tag for this run's Node and V8 flags (command line and NODE_OPTIONS), '' without any: V8 rejects a cache
- * made under other flags, so runs with different flags keep caches of their own instead of overwriting one
- * another's (FNV-1a; Node's crypto costs 2 ms to load).
+ * A tag for this run's Node and V8 flags (command line, NODE_OPTIONS and runFlags), '' without any: V8 rejects
+ * a cache made under other flags, so runs with different flags keep caches of their own instead of
+ * overwriting one another's (re2js's, say, used by `template` with the tier-up budget and by `install`
+ * without it). FNV-1a; Node's crypto costs 2 ms to load.
  */
 function flagTag() {
-  const flags = [...process.execArgv, process.env.NODE_OPTIONS || ''].join(' ').trim();
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS || '', runFlags].join(' ').trim();
   if (!flags) return '';
   let h = 0x811c9dc5;
   for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);

@@ -29,6 +29,7 @@ const GROUPS: [string, string[]][] = [
   ['template', ['--cache-dir', join(tmp.dir, 'flag-cache'), 'template', 'rel', example]],
   ['package', ['package', example, '-d', join(tmp.dir, 'packaged')]],
   ['repo', ['repo', 'index', join(tmp.dir, 'packaged')]],
+  ['lint', ['lint', example]],
 ];
 
 describe('code caches per group of commands', () => {
@@ -43,7 +44,7 @@ describe('code caches per group of commands', () => {
     expect(userCaches(cacheDir)).toEqual([]);
   });
 
-  it('lint, and a command without a group, start from the default cache', () => {
+  it('lint, and a command without a group, start from shipped caches (the default one made under its own flags)', () => {
     expect(userCaches(run(['lint', example]))).toEqual([]);
     expect(userCaches(run(['dependency', 'list', example]))).toEqual([]);
   });
