@@ -16,7 +16,6 @@ import type rcompareFn from 'semver/functions/rcompare.js';
 import type validFn from 'semver/functions/valid.js';
 
 interface Lib {
-  SemVer: typeof SemVerClass;
   Range: typeof RangeClass;
   clean: typeof cleanFn;
   coerce: typeof coerceFn;
@@ -30,11 +29,11 @@ interface Lib {
 let lib: Lib | undefined;
 function L(): Lib {
   if (lib) return lib;
-  // In the CLI bundle `require` exists and the modules are bundled (each run when first required: the calls
-  // must name the modules for the bundler to see them); elsewhere (ESM tests, library use) they are resolved.
+  // In the CLI bundle `require` exists and the modules are bundled (each run when first required). The two
+  // branches list the same modules because the bundler only sees calls of `require` itself with a literal
+  // name; elsewhere (ESM tests, library use) they are resolved from node_modules.
   if (typeof require === 'function') {
     lib = {
-      SemVer: require('semver/classes/semver.js') as Lib['SemVer'],
       Range: require('semver/classes/range.js') as Lib['Range'],
       clean: require('semver/functions/clean.js') as Lib['clean'],
       coerce: require('semver/functions/coerce.js') as Lib['coerce'],
@@ -47,7 +46,6 @@ function L(): Lib {
   } else {
     const req = createRequire(import.meta.url);
     lib = {
-      SemVer: req('semver/classes/semver.js') as Lib['SemVer'],
       Range: req('semver/classes/range.js') as Lib['Range'],
       clean: req('semver/functions/clean.js') as Lib['clean'],
       coerce: req('semver/functions/coerce.js') as Lib['coerce'],
@@ -68,11 +66,6 @@ export type Range = RangeClass;
 export const Range = function Range(...args: ConstructorParameters<typeof RangeClass>): RangeClass {
   return new (L().Range)(...args);
 } as unknown as typeof RangeClass;
-
-/** `new SemVer(...)`, likewise. */
-export const SemVer = function SemVer(...args: ConstructorParameters<typeof SemVerClass>): SemVerClass {
-  return new (L().SemVer)(...args);
-} as unknown as typeof SemVerClass;
 
 export const clean: typeof cleanFn = (...a) => L().clean(...a);
 export const coerce: typeof coerceFn = (...a) => L().coerce(...a);

@@ -49,15 +49,15 @@ export function loadBlockYaml(text: string, plain: PlainResolver): { value: unkn
 }
 
 /** Where the comment starts (`#` after a space, or at `from` itself), or the line's length. */
-function commentAt(s: string, from: number): number {
+export function commentAt(s: string, from: number): number {
   for (let i = s.indexOf('#', from); i >= 0; i = s.indexOf('#', i + 1)) {
     if (i === from || s.charCodeAt(i - 1) === 32) return i;
   }
   return s.length;
 }
 
-/** Only spaces and maybe a comment from `at` to the end of the line. */
-function restIsEmpty(s: string, at: number): boolean {
+/** Only spaces and maybe a comment (after a space) from `at` to the end of the line. */
+export function restIsEmpty(s: string, at: number): boolean {
   let i = at;
   while (i < s.length && s.charCodeAt(i) === 32) i++;
   return i === s.length || (s.charCodeAt(i) === 35 /* # */ && i > at);

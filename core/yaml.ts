@@ -243,15 +243,13 @@ export function readBlockYaml(text: string): { value: unknown } | undefined {
 
 /** Loads every document of a YAML text as plain data, with Helm's meaning; errors name file, line and column. */
 export function loadYamlDocuments(text: string, file: string): unknown[] {
-  const clean = stripBom(text);
-  const block = loadBlockYaml(clean, resolvePlain);
-  return block ? [block.value] : loadYamlDocumentsReference(clean, file);
+  const block = readBlockYaml(text);
+  return block ? [block.value] : loadYamlDocumentsReference(text, file);
 }
 
 /** Loads one YAML document as plain data (see loadYamlDocuments). */
 export function loadYaml(text: string, file: string): unknown {
-  const clean = stripBom(text);
-  return loadBlockYaml(clean, resolvePlain)?.value ?? loadYamlReference(clean, file);
+  return readBlockYaml(text)?.value ?? loadYamlReference(text, file);
 }
 
 /**

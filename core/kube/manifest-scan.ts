@@ -1,4 +1,5 @@
 import { YAML11_WORD } from '../yaml.js';
+import { commentAt, restIsEmpty } from '../yaml-block.js';
 
 /**
  * One pass over a rendered YAML document that reads what sorting needs (kind, apiVersion, metadata.name and
@@ -53,20 +54,8 @@ function fail(): never {
   throw NOT_FAST;
 }
 
-/** Where a comment starts (`#` at the start or after a space), or the length. */
-function commentAt(s: string, from: number): number {
-  for (let i = s.indexOf('#', from); i >= 0; i = s.indexOf('#', i + 1)) {
-    if (i === from || s.charCodeAt(i - 1) === 32) return i;
-  }
-  return s.length;
-}
-
 function onlyCommentAfter(s: string, at: number): void {
-  let i = at;
-  while (i < s.length && s.charCodeAt(i) === 32) i++;
-  if (i === s.length) return;
-  if (s.charCodeAt(i) === 35 /* # */ && i > at) return;
-  fail();
+  if (!restIsEmpty(s, at)) fail();
 }
 
 /** A plain scalar inside a one-line flow collection: a name-like word (no spaces, colons, commas or brackets). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { blockMutations, checkBlock } from '../support/yaml-block-check.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { blockMutations, checkBlock, yamlFiles } from '../support/yaml-block-check.js';
 
 /**
  * The one-pass block YAML reader against js-yaml with Helm's schema on the public charts kept beside the
@@ -9,16 +9,6 @@ import { blockMutations, checkBlock } from '../support/yaml-block-check.js';
  * mutated a line or two at a time. See test/unit/yaml-block.test.ts.
  */
 const CORPUS = process.env.CHARTROOM_CORPUS_DIR ?? resolve(process.cwd(), '..', 'shared', 'corpus');
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
 describe('block YAML reader on the corpus', () => {
   it('has the corpus', () => {

@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadYamlReference, readBlockYaml } from '../../core/yaml.js';
 import { rng } from './rng.js';
@@ -126,4 +128,15 @@ export function randomDocument(random: () => number): string {
   if (random() < 0.1) out.push('---');
   mapping('', 0, undefined);
   return `${out.join('\n')}${random() < 0.9 ? '\n' : ''}`;
+}
+
+/** Every `.yaml` and `.yml` file under a folder. */
+export function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadYaml, loadYamlDocuments, readBlockYaml } from '../../core/yaml.js';
 import { SCAFFOLD } from '../../core/scaffold/files.js';
-import { blockMutations, checkBlock, randomDocument, VALUES } from '../support/yaml-block-check.js';
+import { blockMutations, checkBlock, randomDocument, VALUES, yamlFiles } from '../support/yaml-block-check.js';
 import { rng } from '../support/rng.js';
 
 /**
@@ -12,16 +12,6 @@ import { rng } from '../support/rng.js';
  * and around the block style, on mutations of all of them, and on hand-written corner cases; the corpus of
  * public charts is checked in test/interop/yaml-block-corpus.test.ts.
  */
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
 const OWN = ['charts', 'test/golden'].flatMap((d) => yamlFiles(join(process.cwd(), d)));
 
