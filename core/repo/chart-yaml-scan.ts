@@ -19,13 +19,11 @@ function fail(): never {
 
 // eslint-disable-next-line no-control-regex
 const UNUSUAL = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
-/** Keys read as themselves: a letter, then name characters. */
-const KEY = /^[A-Za-z][A-Za-z0-9_./-]*$/;
 /** Plain scalars that are strings whatever the schema: a letter first, no `: `, ` #` or trailing `:`. */
 const PLAIN = /^[A-Za-z](?:[A-Za-z0-9 ._/@+=,()'"-]|:(?! |$))*$/;
 /** Versions: three dotted numbers are no number, date or time in YAML 1.1. */
 const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]*)?$/;
-/** `key:` then optionally ` value`. */
+/** `key:` then optionally ` value`; the key is a letter, then name characters (read as itself). */
 const KEY_LINE = /^([A-Za-z][A-Za-z0-9_./-]*):(?: (.*))?$/;
 
 function scalar(raw: string): string {
@@ -39,12 +37,17 @@ function scalar(raw: string): string {
     if (text.length < 3 || !text.endsWith("'") || text.indexOf("'", 1) !== text.length - 1) fail();
     return text.slice(1, -1);
   }
-  if ((PLAIN.test(text) && !YAML11_WORD.test(text)) || VERSION.test(text)) return text;
+  // PLAIN needs a letter first and VERSION a digit: one test each.
+  if (c >= 0x30 && c <= 0x39 ? VERSION.test(text) : PLAIN.test(text) && !isYaml11Word(text)) return text;
   return fail();
 }
 
+/** YAML11_WORD, asked only of words short enough to be one (the longest is five letters). */
+const isYaml11Word = (s: string) => s.length <= 5 && YAML11_WORD.test(s);
+
+/** A key from KEY_LINE (so of name characters), unless YAML 1.1 reads it as another type. */
 function keyOf(k: string): string {
-  if (!KEY.test(k) || YAML11_WORD.test(k) || k === '__proto__') fail();
+  if (isYaml11Word(k) || k === '__proto__') fail();
   return k;
 }
 
@@ -133,6 +136,10 @@ function scan(text: string): Record<string, unknown> {
   return doc;
 }
 
+const NAME = /^[A-Za-z0-9._-]+$/;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+const STRING_FIELDS = ['description', 'home', 'icon', 'appVersion'];
+const LIST_FIELDS = ['keywords', 'sources'];
 const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isStringMap = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
@@ -145,20 +152,20 @@ export function quickChartMetadata(text: string): ChartMetadata | undefined {
   if (!md) return undefined;
   const { apiVersion, name, version } = md;
   if (apiVersion !== 'v1' && apiVersion !== 'v2') return undefined;
-  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') return undefined;
+  if (typeof name !== 'string' || !NAME.test(name) || name === '.' || name === '..') return undefined;
   if (typeof version !== 'string' || !isStrictSemver(version.startsWith('v') ? version.slice(1) : version)) return undefined;
-  for (const f of ['description', 'home', 'icon', 'appVersion']) if (md[f] !== undefined && typeof md[f] !== 'string') return undefined;
+  for (const f of STRING_FIELDS) if (md[f] !== undefined && typeof md[f] !== 'string') return undefined;
   if (md.type !== undefined && md.type !== 'application' && md.type !== 'library') return undefined;
   if (md.engine !== undefined && md.engine !== 'handlebars' && md.engine !== 'gotpl') return undefined;
   if (md.kubeVersion !== undefined || md.dependencies !== undefined || md.deprecated !== undefined) return undefined;
-  for (const f of ['keywords', 'sources']) if (md[f] !== undefined && !isStringList(md[f])) return undefined;
+  for (const f of LIST_FIELDS) if (md[f] !== undefined && !isStringList(md[f])) return undefined;
   if (md.annotations !== undefined && !isStringMap(md.annotations)) return undefined;
   if (md.maintainers !== undefined) {
     if (!Array.isArray(md.maintainers)) return undefined;
     for (const m of md.maintainers as unknown[]) {
       if (!isStringMap(m)) return undefined;
       const { name: n, email } = m as Record<string, string>;
-      if (!n || (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email))) return undefined;
+      if (!n || (email !== undefined && !EMAIL.test(email))) return undefined;
     }
   }
   return md as ChartMetadata;

@@ -30,21 +30,34 @@ export const INDEX_ENTRY_FIELDS = new Set([
 const DEPENDENCY_FIELDS = new Set(['name', 'version', 'repository', 'condition', 'tags', 'enabled', 'import-values', 'alias']);
 const MAINTAINER_FIELDS = new Set(['name', 'email', 'url']);
 
+/**
+ * The keys of `obj` that are in `allowed`, in its order, without undefined or null values. Every allowed key
+ * is a plain name (no `__proto__`), so an ordinary object holds them as data.
+ */
 function pick(obj: object, allowed: Set<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(obj)) if (allowed.has(k) && v !== undefined && v !== null) out[k] = v;
-  return { ...out };
+  const out: Record<string, unknown> = {};
+  const src = obj as Record<string, unknown>;
+  for (const k of Object.keys(src)) {
+    if (!allowed.has(k)) continue;
+    const v = src[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
 }
 
 /**
  * The one place index entries are made (by `repo index` and by the registry): Chart.yaml metadata with only
- * the keys helm knows, plus where the archive is, when it was added and its sha256.
+ * the keys helm knows, plus where the archive is, when it was added and its sha256 (set in place when the
+ * metadata has them, as a spread would).
  */
 export function indexEntryFromMetadata(md: object, extra: { urls: string[]; created: string; digest: string }): IndexEntry {
   const e = pick(md, INDEX_ENTRY_FIELDS);
   if (Array.isArray(e.dependencies)) e.dependencies = (e.dependencies as object[]).map((d) => pick(d, DEPENDENCY_FIELDS));
   if (Array.isArray(e.maintainers)) e.maintainers = (e.maintainers as object[]).map((m) => pick(m, MAINTAINER_FIELDS));
-  return { ...(e as { name: string; version: string }), urls: extra.urls, created: extra.created, digest: extra.digest };
+  e.urls = extra.urls;
+  e.created = extra.created;
+  e.digest = extra.digest;
+  return e as IndexEntry;
 }
 
 /** A repository index: chart name to versions, newest first. */

@@ -56,65 +56,59 @@ const pads: string[] = [];
 const pad = (n: number) => (pads[n] ??= ' '.repeat(n));
 
 /** A mapping's value after `key:`: ` scalar`, or a block starting on the next line at `indent + 2`. */
-function value(v: unknown, indent: number, out: string[]): void {
+function value(v: unknown, indent: number): string {
   switch (typeof v) {
     case 'string':
-      out.push(' ', scalar(v), '\n');
-      return;
+      return ` ${scalar(v)}\n`;
     case 'boolean':
-      out.push(v ? ' true\n' : ' false\n');
-      return;
+      return v ? ' true\n' : ' false\n';
     case 'number':
       if (!Number.isSafeInteger(v) || Object.is(v, -0)) notFast();
-      out.push(' ', String(v), '\n');
-      return;
+      return ` ${v}\n`;
     case 'object':
       if (v === null) notFast();
-      out.push('\n');
-      if (Array.isArray(v)) sequence(v, indent + 2, out);
-      else mapping(v as Record<string, unknown>, indent + 2, out, false);
-      return;
+      return Array.isArray(v) ? `\n${sequence(v, indent + 2)}` : `\n${mapping(v as Record<string, unknown>, indent + 2, false)}`;
     default:
-      notFast();
+      return notFast();
   }
 }
 
 /** A block mapping at `indent`; `compact` when its first key follows a `- ` already written. */
-function mapping(m: Record<string, unknown>, indent: number, out: string[], compact: boolean): void {
+function mapping(m: Record<string, unknown>, indent: number, compact: boolean): string {
   const keys = Object.keys(m);
   if (keys.length === 0) notFast();
-  let first = true;
-  for (const k of keys) {
-    if (!(first && compact)) out.push(pad(indent));
-    first = false;
-    out.push(key(k), ':');
-    value(m[k], indent, out);
+  // Built by concatenation: V8 joins the pieces once, when the text is written.
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (i > 0 || !compact) out += pad(indent);
+    out += `${key(k)}:${value(m[k], indent)}`;
   }
+  return out;
 }
 
 /** A block sequence whose `- ` marks sit at `indent`. */
-function sequence(list: unknown[], indent: number, out: string[]): void {
+function sequence(list: unknown[], indent: number): string {
   if (list.length === 0) notFast();
+  let out = '';
   for (let i = 0; i < list.length; i++) {
     if (!(i in list)) notFast();
     const item = list[i];
-    out.push(pad(indent), '-');
+    out += `${pad(indent)}-`;
     if (item !== null && typeof item === 'object') {
       if (Array.isArray(item)) notFast();
-      out.push(' ');
-      mapping(item as Record<string, unknown>, indent + 2, out, true);
-    } else value(item, indent, out);
+      out += ` ${mapping(item as Record<string, unknown>, indent + 2, true)}`;
+    } else out += value(item, indent);
   }
+  return out;
 }
 
 /** The YAML text of an index document, identical to `jsyaml.dump(doc, DUMP_OPTIONS)`. */
 export function dumpIndexYaml(doc: Record<string, unknown>): string {
-  const out: string[] = [];
   try {
-    mapping(doc, 0, out, false);
+    return mapping(doc, 0, false);
   } catch (e) {
     if (e !== NOT_FAST) throw e;
     return jsyaml.dump(doc, DUMP_OPTIONS);
   }
-  return out.join('');
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readChartArchive, writeChartArchive } from '../../core/chart/archive.js';
@@ -114,6 +114,18 @@ describe('readArchivesForIndex', () => {
       got.push({ ...a, chartYaml: Buffer.from(a.chartYaml) });
     });
     expect(got).toEqual(many.map((p) => expected(p, cases[paths.indexOf(p)][1])));
+  });
+
+  it('reads archives that fill several read buffers (4 MB each), in order', () => {
+    // 25 archives of about 200 KB each (random bytes do not compress): about 5 MB, more than one buffer holds.
+    const many = Array.from({ length: 25 }, (_, i) => {
+      const p = join(dir, `filler-${i}.tgz`);
+      writeFileSync(p, archive(`filler${i}`, [['files/noise.bin', randomBytes(200_000)]]));
+      return p;
+    });
+    const got: ArchiveForIndex[] = [];
+    readArchivesForIndex(many, (a) => got.push({ ...a, chartYaml: Buffer.from(a.chartYaml) }));
+    expect(got).toEqual(many.map((p) => expected(p, readFileSync(p))));
   });
 
   it('stops at the first bad archive with its own error when read together', () => {
