@@ -76,12 +76,18 @@ export function scanChartYaml(text: string): Record<string, unknown> | undefined
 function scan(text: string): Record<string, unknown> {
   if (UNUSUAL.test(text)) fail();
   // Content lines only: blank lines and whole-line comments carry nothing.
+  // (UNUSUAL leaves spaces as the only blank characters that matter: a line led by any other declines below.)
   const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    const t = line.trimStart();
-    if (t === '' || t.startsWith('#')) continue;
-    if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) fail();
-    lines.push(line);
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    let i = at;
+    while (i < end && text.charCodeAt(i) === 0x20) i++;
+    if (i < end && text.charCodeAt(i) !== 0x23 /* # */) {
+      if (text.startsWith('---', at) || text.startsWith('...', at) || text.charCodeAt(at) === 0x25 /* % */) fail();
+      lines.push(text.slice(at, end));
+    }
+    at = end + 1;
   }
   const doc: Record<string, unknown> = {};
   let i = 0;

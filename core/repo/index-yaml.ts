@@ -32,7 +32,12 @@ const HEX_LETTER = /[acdf]/;
 const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?$/;
 
 function scalar(s: string): string {
-  if ((PLAIN.test(s) && !YAML11_WORD.test(s)) || (HEX.test(s) && HEX_LETTER.test(s)) || VERSION.test(s)) return s;
+  // PLAIN needs a letter first; digests (all hex: no other character of PLAIN's) and versions that start with a
+  // digit are the others written plain. YAML11_WORD's longest word has five letters.
+  const c = s.charCodeAt(0) | 0x20;
+  if (c >= 0x61 && c <= 0x7a) {
+    if (PLAIN.test(s) && !(s.length <= 5 && YAML11_WORD.test(s))) return s;
+  } else if (c >= 0x30 && c <= 0x39 && (VERSION.test(s) || (HEX.test(s) && HEX_LETTER.test(s)))) return s;
   let out = quoted.get(s);
   if (out === undefined) {
     if (MULTI_LINE.test(s)) notFast();

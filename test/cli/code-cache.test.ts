@@ -28,14 +28,15 @@ const GROUPS: [string, string[]][] = [
   ['show', ['show', 'chart', example]],
   ['template', ['--cache-dir', join(tmp.dir, 'flag-cache'), 'template', 'rel', example]],
   ['package', ['package', example, '-d', join(tmp.dir, 'packaged')]],
-  ['repo', ['repo', 'index', join(tmp.dir, 'packaged')]],
+  ['repo-index', ['repo', 'index', join(tmp.dir, 'packaged')]],
+  ['repo', ['repo', 'list']],
   ['lint', ['lint', example]],
 ];
 
 describe('code caches per group of commands', () => {
   it('the build ships one for each group and a default one', () => {
     const shipped = readdirSync(dist).filter((f) => f.startsWith('cli') && f.endsWith('.bin'));
-    const groups = shipped.map((f) => /^cli(?:\.([a-z]+))?-v\d/.exec(f)?.[1] ?? '(default)').sort();
+    const groups = shipped.map((f) => /^cli(?:\.([a-z-]+))?-v\d/.exec(f)?.[1] ?? '(default)').sort();
     expect(groups).toEqual(['(default)', ...GROUPS.map(([g]) => g)].sort());
   });
 
