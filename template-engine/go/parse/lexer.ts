@@ -211,6 +211,38 @@ export class Lexer {
 
   /** The next item of the input. */
   nextItem(): Item {
+    if (this.insideAction && this.fast && !this.finished) {
+      // The common tokens inside an action, without the calls of lexInsideAction: what cannot start a right
+      // delimiter (`}}`, or a space then ` -}}`) goes straight to FAST_TOKEN.
+      const input = this.input;
+      const at = this.pos;
+      const c = input.charCodeAt(at);
+      if (c !== 0x7d && !(isSpace(c) && input.charCodeAt(at + 1) === 0x2d)) {
+        FAST_TOKEN.lastIndex = at;
+        const m = FAST_TOKEN.exec(input);
+        if (m !== null) {
+          const end = at + m[0].length;
+          let type: ItemType | undefined;
+          if (m[1] !== undefined) {
+            if (!input.startsWith('-}}', end)) type = 'space';
+          } else if (m[2] !== undefined) type = m[2].length === 1 ? 'dot' : 'field';
+          else if (m[3] !== undefined) type = 'variable';
+          else if (m[4] !== undefined) {
+            const kw = KEYWORDS.get(m[4]);
+            if (kw) type = (kw === 'break' && !this.options.breakOK) || (kw === 'continue' && !this.options.continueOK) ? 'identifier' : kw;
+            else type = m[4] === 'true' || m[4] === 'false' ? 'bool' : 'identifier';
+          } else if (m[5] !== undefined) type = 'string';
+          else type = 'number';
+          if (type !== undefined) {
+            // As thisItem makes it (`start` is `at` here, but the item says so from `start`).
+            const item: Item = { type, pos: this.start, val: this.start === at ? m[0] : input.slice(this.start, end) };
+            this.pos = end;
+            this.start = end;
+            return item;
+          }
+        }
+      }
+    }
     if (this.finished) return { type: 'EOF', pos: this.pos, val: '' };
     for (;;) {
       const item = this.insideAction ? this.lexInsideAction() : this.lexText();

@@ -167,7 +167,11 @@ class Tree {
 
   private next(): Item {
     if (this.peekCount > 0) this.peekCount--;
-    else this.token[0] = this.read();
+    else {
+      // read(), written out: this runs once per token.
+      this.readAny = true;
+      this.token[0] = this.s.lexer.nextItem();
+    }
     return this.token[this.peekCount];
   }
 
@@ -194,9 +198,16 @@ class Tree {
   }
 
   private nextNonSpace(): Item {
+    // next(), written out: this runs for most tokens.
     let token: Item;
-    do token = this.next();
-    while (token.type === 'space');
+    do {
+      if (this.peekCount > 0) this.peekCount--;
+      else {
+        this.readAny = true;
+        this.token[0] = this.s.lexer.nextItem();
+      }
+      token = this.token[this.peekCount];
+    } while (token.type === 'space');
     return token;
   }
 
