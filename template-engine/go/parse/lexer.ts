@@ -186,44 +186,24 @@ export class Lexer {
   /** Whether FAST_TOKEN applies (the right delimiter is `}}`, and not switched off). */
   private readonly fast: boolean;
 
-  /** The next token by FAST_TOKEN, or null to scan it rune by rune. */
-  private fastToken(): Item | null {
-    FAST_TOKEN.lastIndex = this.pos;
-    const m = FAST_TOKEN.exec(this.input);
-    if (m === null) return null;
-    const end = this.pos + m[0].length;
-    let type: ItemType;
-    if (m[1] !== undefined) {
-      // Spaces before a trim marker (" -}}") are the right delimiter's business.
-      if (this.input.startsWith('-}}', end)) return null;
-      type = 'space';
-    } else if (m[2] !== undefined) type = m[2].length === 1 ? 'dot' : 'field';
-    else if (m[3] !== undefined) type = 'variable';
-    else if (m[4] !== undefined) {
-      const kw = KEYWORDS.get(m[4]);
-      if (kw) type = (kw === 'break' && !this.options.breakOK) || (kw === 'continue' && !this.options.continueOK) ? 'identifier' : kw;
-      else type = m[4] === 'true' || m[4] === 'false' ? 'bool' : 'identifier';
-    } else if (m[5] !== undefined) type = 'string';
-    else type = 'number';
-    this.pos = end;
-    return this.thisItem(type);
-  }
-
   /** The next item of the input. */
   nextItem(): Item {
     if (this.insideAction && this.fast && !this.finished) {
-      // The common tokens inside an action, without the calls of lexInsideAction: what cannot start a right
-      // delimiter (`}}`, or a space then ` -}}`) goes straight to FAST_TOKEN.
+      // The common tokens inside an action, by FAST_TOKEN, written out here (this runs once per token): not at
+      // a right delimiter (`}}`, or a space then `-}}`), a token FAST_TOKEN matches is the item; anything else
+      // is left to lexInsideAction's rune-by-rune states.
       const input = this.input;
       const at = this.pos;
       const c = input.charCodeAt(at);
-      if (c !== 0x7d && !(isSpace(c) && input.charCodeAt(at + 1) === 0x2d)) {
+      const atDelim = c === 0x7d ? input.charCodeAt(at + 1) === 0x7d : isSpace(c) && input.charCodeAt(at + 1) === 0x2d && input.startsWith('}}', at + 2);
+      if (!atDelim) {
         FAST_TOKEN.lastIndex = at;
         const m = FAST_TOKEN.exec(input);
         if (m !== null) {
           const end = at + m[0].length;
           let type: ItemType | undefined;
           if (m[1] !== undefined) {
+            // Spaces before a trim marker (" -}}") are the right delimiter's business.
             if (!input.startsWith('-}}', end)) type = 'space';
           } else if (m[2] !== undefined) type = m[2].length === 1 ? 'dot' : 'field';
           else if (m[3] !== undefined) type = 'variable';
@@ -421,10 +401,6 @@ export class Lexer {
     if (delim) {
       if (this.parenDepth === 0) return this.lexRightDelim();
       return this.errorf('unclosed left paren', this.parens[this.parens.length - 1]);
-    }
-    if (this.fast) {
-      const item = this.fastToken();
-      if (item) return item;
     }
     const r = this.next();
     if (r === EOF) return this.errorf('unclosed action', this.actionStart);
