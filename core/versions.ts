@@ -32,11 +32,13 @@ export function compareVersionsDesc(a: string, b: string): number {
 }
 
 /**
- * SemVer 2 with numbers of at most 15 digits (always safe integers), after one optional `v`: the versions
- * nearly every index holds. Their order is computed here (comparePrecedence) and is semver's exactly; any
- * other version goes to semver, which `repo index` would otherwise load (1 ms and more) just to sort.
+ * SemVer 2's own grammar: MAJOR.MINOR.PATCH (groups 1–3), prerelease identifiers (group 4), build metadata.
+ * Shared by the chart version check (core/chart/metadata.ts) and quickVersion.
  */
-const QUICK = /^v?(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})(?:-((?:0|[1-9]\d{0,14}|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d{0,14}|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+export const SEMVER_2 = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+/** Digits a number of a quick version may have: any such number is a safe integer. */
+const QUICK_DIGITS = 15;
 
 interface QuickVersion {
   main: [number, number, number];
@@ -46,17 +48,35 @@ interface QuickVersion {
 
 const quickCache = new Map<string, QuickVersion | null>();
 
-/** A version of QUICK's shape, parsed; null for any other. */
+/**
+ * SemVer 2 (after one optional `v`) with numbers of at most 15 digits, parsed; null for any other version.
+ * These are the versions nearly every index holds: their order is computed here (comparePrecedence) and is
+ * semver's exactly; any other version goes to semver, which `repo index` would otherwise load (1 ms and
+ * more) just to sort.
+ */
 export function quickVersion(v: string): QuickVersion | null {
   let q = quickCache.get(v);
   if (q === undefined) {
-    // semver refuses versions over 256 characters (counted after the `v` parseVersion strips).
-    const m = v.length <= 257 ? QUICK.exec(v) : null;
-    q = m && v.length - (v.charCodeAt(0) === 0x76 ? 1 : 0) <= 256 ? { main: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4] === undefined ? [] : m[4].split('.').map((id) => (/^[0-9]+$/.test(id) ? Number(id) : id)) } : null;
+    q = parseQuick(v.charCodeAt(0) === 0x76 /* v */ ? v.slice(1) : v);
     if (quickCache.size > 10_000) quickCache.clear();
     quickCache.set(v, q);
   }
   return q;
+}
+
+function parseQuick(v: string): QuickVersion | null {
+  // semver refuses versions over 256 characters.
+  const m = v.length <= 256 ? SEMVER_2.exec(v) : null;
+  if (!m || m[1].length > QUICK_DIGITS || m[2].length > QUICK_DIGITS || m[3].length > QUICK_DIGITS) return null;
+  const pre: (number | string)[] = [];
+  if (m[4] !== undefined) {
+    for (const id of m[4].split('.')) {
+      if (!/^[0-9]+$/.test(id)) pre.push(id);
+      else if (id.length <= QUICK_DIGITS) pre.push(Number(id));
+      else return null;
+    }
+  }
+  return { main: [Number(m[1]), Number(m[2]), Number(m[3])], pre };
 }
 
 /** SemVer 2 precedence (semver's `compare`): the three numbers, then a release above its prereleases, then identifiers. */

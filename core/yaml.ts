@@ -165,6 +165,8 @@ const BOOL11 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALS
  * (core/kube/manifest-scan.ts, core/repo/*) must quote or leave to the full parser.
  */
 export const YAML11_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+/** YAML11_WORD's test, asked only of strings short enough to be one of its words (five characters at most). */
+export const isYaml11Word = (s: string): boolean => s.length <= 5 && YAML11_WORD.test(s);
 const bool11 = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
   resolve: (d: string | null) => d !== null && BOOL11.test(d),

@@ -2,6 +2,7 @@ import * as semver from '../semver-lib.js';
 import { ChartroomError } from '../errors.js';
 import { loadYaml, parseYaml, positionOf, stripBom, type ParsedYaml } from '../yaml.js';
 import { parseConstraint } from '../semver-range.js';
+import { SEMVER_2 } from '../versions.js';
 
 export interface Maintainer {
   name: string;
@@ -198,9 +199,6 @@ export function parseChartMetadata(text: string, file: string): { metadata: Char
   }
   return { metadata: md as ChartMetadata, parsed, warnings };
 }
-
-/** SemVer 2's own grammar: MAJOR.MINOR.PATCH, prerelease identifiers, build metadata. */
-const SEMVER_2 = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /** SemVer 2 exactly: MAJOR.MINOR.PATCH with optional prerelease and build, no leading `v`. */
 export function isStrictSemver(v: string): boolean {

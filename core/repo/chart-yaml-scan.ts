@@ -1,5 +1,5 @@
 import { isStrictSemver, type ChartMetadata } from '../chart/metadata.js';
-import { YAML11_WORD } from '../yaml.js';
+import { isYaml11Word } from '../yaml.js';
 
 /**
  * A one-pass reader for the Chart.yaml files charts almost always have, for `repo index` over many archives:
@@ -41,9 +41,6 @@ function scalar(raw: string): string {
   if (c >= 0x30 && c <= 0x39 ? VERSION.test(text) : PLAIN.test(text) && !isYaml11Word(text)) return text;
   return fail();
 }
-
-/** YAML11_WORD, asked only of words short enough to be one (the longest is five letters). */
-const isYaml11Word = (s: string) => s.length <= 5 && YAML11_WORD.test(s);
 
 /** A key from KEY_LINE (so of name characters), unless YAML 1.1 reads it as another type. */
 function keyOf(k: string): string {

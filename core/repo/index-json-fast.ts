@@ -1,4 +1,4 @@
-import { FLOAT11, INT11, loadYaml, YAML11_WORD } from '../yaml.js';
+import { FLOAT11, INT11, isYaml11Word, loadYaml } from '../yaml.js';
 import { compareVersionsDesc } from '../versions.js';
 
 /**
@@ -22,7 +22,7 @@ const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
 /** Could be a number: starts like one. */
 const NUMBER_START = /^[-+.0-9]/;
 /** Whether a plain scalar is a string under Helm's schema. */
-const plainString = (t: string) => !(t.length <= 5 && YAML11_WORD.test(t)) && !(NUMBER_START.test(t) && (INT11.test(t) || FLOAT11.test(t)));
+const plainString = (t: string) => !isYaml11Word(t) && !(NUMBER_START.test(t) && (INT11.test(t) || FLOAT11.test(t)));
 /** A one-line plain scalar: no indicator first, no `: ` or ` #` inside, no `:` last. */
 const PLAIN = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|[-?:](?=[^\s]))(?:[^:#]|:(?=[^\s])|(?<=[^\s])#)*$/;
 // eslint-disable-next-line no-control-regex

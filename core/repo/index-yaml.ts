@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { YAML11_WORD } from '../yaml.js';
+import { isYaml11Word, YAML11_WORD } from '../yaml.js';
 
 /**
  * index.yaml as `repo index` writes it: byte for byte what js-yaml's `dump` gives with
@@ -32,11 +32,11 @@ const HEX_LETTER = /[acdf]/;
 const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?$/;
 
 function scalar(s: string): string {
-  // PLAIN needs a letter first; digests (all hex: no other character of PLAIN's) and versions that start with a
-  // digit are the others written plain. YAML11_WORD's longest word has five letters.
+  // PLAIN needs a letter first (a digest that starts with one is plain by it); digests and versions that start
+  // with a digit are the other strings written plain.
   const c = s.charCodeAt(0) | 0x20;
   if (c >= 0x61 && c <= 0x7a) {
-    if (PLAIN.test(s) && !(s.length <= 5 && YAML11_WORD.test(s))) return s;
+    if (PLAIN.test(s) && !isYaml11Word(s)) return s;
   } else if (c >= 0x30 && c <= 0x39 && (VERSION.test(s) || (HEX.test(s) && HEX_LETTER.test(s)))) return s;
   let out = quoted.get(s);
   if (out === undefined) {

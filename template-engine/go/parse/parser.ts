@@ -167,11 +167,7 @@ class Tree {
 
   private next(): Item {
     if (this.peekCount > 0) this.peekCount--;
-    else {
-      // read(), written out: this runs once per token.
-      this.readAny = true;
-      this.token[0] = this.s.lexer.nextItem();
-    }
+    else this.token[0] = this.read();
     return this.token[this.peekCount];
   }
 
@@ -198,16 +194,9 @@ class Tree {
   }
 
   private nextNonSpace(): Item {
-    // next(), written out: this runs for most tokens.
     let token: Item;
-    do {
-      if (this.peekCount > 0) this.peekCount--;
-      else {
-        this.readAny = true;
-        this.token[0] = this.s.lexer.nextItem();
-      }
-      token = this.token[this.peekCount];
-    } while (token.type === 'space');
+    do token = this.next();
+    while (token.type === 'space');
     return token;
   }
 
