@@ -18,7 +18,7 @@ import { register as registerRegistry } from './commands/registry.js';
 import { register as registerVerify } from './commands/verify.js';
 import { buildContext } from './context.js';
 import { registryTransport } from './registry-flags.js';
-import { writeErr, writeOut } from './output.js';
+import { exitWhenWritten, writeErr, writeOut } from './output.js';
 
 declare const CHARTROOM_VERSION: string;
 
@@ -79,7 +79,17 @@ const named = invoked(process.argv);
 const chosen = named === 'version-flag' ? [] : COMMANDS.filter(([, names]) => named !== undefined && names.includes(named));
 for (const [register] of chosen.length || named === 'version-flag' ? chosen : COMMANDS) register(program);
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+/**
+ * Commands whose action has done all their work when it resolves (nothing runs on after it, as `serve`
+ * does): the run ends there, without waiting for V8's background work (see exitWhenWritten).
+ */
+const DONE_WHEN_RESOLVED = new Set(['version-flag', 'version', 'create', 'lint', 'template', 'package', 'verify', 'show', 'inspect', 'search']);
+const done = () => {
+  if (named !== undefined && DONE_WHEN_RESOLVED.has(named)) exitWhenWritten(Number(process.exitCode ?? 0));
+};
+
+program.parseAsync(process.argv).then(done, (e: unknown) => {
   writeErr(`Error: ${(e as Error).message}\n`);
   process.exitCode = 1;
+  done();
 });

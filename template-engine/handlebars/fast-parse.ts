@@ -56,6 +56,9 @@ function isIdChar(c: number): boolean {
   return !isWs(c);
 }
 
+/** ASCII characters of the ID rule, from `lastIndex`. */
+const ASCII_ID_REST = /[A-Za-z0-9$:?_-]*/y;
+
 /** The ID rule's lookahead: [=~}\s\/.)|]. */
 function idFollow(c: number): boolean {
   return c === 61 || c === 126 || c === 125 || c === 47 || c === 46 || c === 41 || c === 124 || isWs(c);
@@ -107,10 +110,11 @@ class Parser {
     const s = this.src;
     let i = this.pos;
     const n = s.length;
-    while (i < n && isWs(s.charCodeAt(i))) i++;
+    let c = s.charCodeAt(i);
+    // Spaces and newlines by hand (this runs once per token); isWs for the rest of Handlebars' whitespace.
+    while (c === 32 || c === 10 || (c >= 128 || (c >= 9 && c <= 13) ? isWs(c) : false)) c = s.charCodeAt(++i);
     if (i >= n) giveUp();
     this.tokStart = i;
-    const c = s.charCodeAt(i);
     switch (c) {
       case 40: // (
         this.set(T_OPEN_SEXPR, i + 1);
@@ -192,7 +196,11 @@ class Parser {
       }
     }
     // Keywords and numbers, with their lookahead; then IDs.
-    if (this.keyword('true', T_BOOLEAN, i) || this.keyword('false', T_BOOLEAN, i) || this.keyword('undefined', T_UNDEFINED, i) || this.keyword('null', T_NULL, i)) return;
+    if (c === 116 || c === 102) {
+      if (this.keyword('true', T_BOOLEAN, i) || this.keyword('false', T_BOOLEAN, i)) return;
+    } else if (c === 117 || c === 110) {
+      if (this.keyword('undefined', T_UNDEFINED, i) || this.keyword('null', T_NULL, i)) return;
+    }
     if (c === 45 || (c >= 48 && c <= 57)) {
       let j = i;
       if (c === 45) j++;
@@ -220,7 +228,10 @@ class Parser {
       }
     }
     if (isIdChar(c)) {
-      let j = i + 1;
+      // The ASCII part by one sticky RegExp, the rest (if any) character by character.
+      ASCII_ID_REST.lastIndex = i + 1;
+      ASCII_ID_REST.test(s);
+      let j = ASCII_ID_REST.lastIndex;
       while (j < n && isIdChar(s.charCodeAt(j))) j++;
       if (j < n && idFollow(s.charCodeAt(j))) {
         this.set(T_ID, j);
