@@ -1,11 +1,26 @@
 import { crypto } from '../../core/builtin.js';
-import { parse } from 'handlebars/dist/cjs/handlebars/compiler/base.js';
+import { createRequire } from 'node:module';
 import type { EngineCache } from '../types.js';
 import { packEntry, saveEntry, sourcesKey, unpackEntry, type Source } from '../cache-entry.js';
 import { closest } from '../../core/suggest.js';
 import { fastParse } from './fast-parse.js';
 import type { BlockStatement, Expression, MustacheStatement, PathExpression, Program, SourceLocation, Statement, StringLiteral, SubExpression } from './syntax.js';
 import { locStart, packLoc } from './syntax.js';
+
+type HandlebarsParse = typeof import('handlebars/dist/cjs/handlebars/compiler/base.js').parse;
+let handlebarsParser: HandlebarsParse | undefined;
+/**
+ * Handlebars' own parser, loaded when fastParse first leaves a template to it: loading its tables costs a
+ * render about a millisecond and a quarter of a megabyte, and most charts never need it. In the CLI bundle
+ * `require` exists (and the bundler sees the literal name); elsewhere (ESM tests, library use) it is made.
+ */
+function handlebarsParse(): HandlebarsParse {
+  if (!handlebarsParser) {
+    const base = (typeof require === 'function' ? require('handlebars/dist/cjs/handlebars/compiler/base.js') : createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js')) as { parse: HandlebarsParse };
+    handlebarsParser = base.parse;
+  }
+  return handlebarsParser;
+}
 
 
 /** Helpers whose arguments may be missing on purpose: `--strict` does not check them. */
@@ -440,7 +455,7 @@ function parseCached(source: string, cache: EngineCache | undefined, known?: Map
   // error) goes to Handlebars' parser, which also words the errors.
   let ast: Program;
   try {
-    ast = fastParse(source) ?? parse(source, { ignoreStandalone: true });
+    ast = fastParse(source) ?? handlebarsParse()(source, { ignoreStandalone: true });
   } catch (e) {
     throw parseProblem(e as Error, source);
   }

@@ -1,4 +1,3 @@
-import * as semver from '../../core/semver-lib.js';
 import type { Chart, Values } from '../../core/chart/model.js';
 import type { CapabilitiesInfo, ReleaseInfo } from '../types.js';
 import type { ChartFile } from '../../core/chart/archive.js';
@@ -16,15 +15,20 @@ export function releaseObject(r: ReleaseInfo) {
   };
 }
 
+/** The major and minor numbers of a version, as semver's coerce finds them (at most 16 digits each). */
+const KUBE_MAJOR_MINOR = /(?:^|[^\d])(\d{1,16})(?:\.(\d{1,16}))?(?:\.(\d{1,16}))?(?:$|[^\d])/;
+
 /** `Capabilities`: Kubernetes version and API versions, with `has` as in Helm's `APIVersions.Has`. */
 export function capabilitiesObject(c: CapabilitiesInfo) {
   const raw = c.kubeVersion;
-  const v = semver.coerce(raw, { loose: true });
+  // semver's coerce, written out (loading semver costs a render about a millisecond): the first run of
+  // digits, and the one after a dot that follows it.
+  const v = KUBE_MAJOR_MINOR.exec(raw);
   const gitVersion = raw.startsWith('v') ? raw : `v${raw}`;
   const set = new Set(c.apiVersions);
   const has = (version: unknown) => set.has(String(version));
   const apiVersions = Object.assign([...c.apiVersions], { has, Has: has });
-  const kube = { Version: gitVersion, Major: String(v?.major ?? 1), Minor: String(v?.minor ?? 0), GitVersion: gitVersion, toString: () => gitVersion };
+  const kube = { Version: gitVersion, Major: v ? String(Number(v[1])) : '1', Minor: v ? String(Number(v[2] ?? 0)) : '0', GitVersion: gitVersion, toString: () => gitVersion };
   return {
     KubeVersion: kube,
     APIVersions: apiVersions,
