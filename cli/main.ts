@@ -83,7 +83,7 @@ for (const [register] of chosen.length || named === 'version-flag' ? chosen : CO
  * Commands whose action has done all their work when it resolves (nothing runs on after it, as `serve`
  * does): the run ends there, without waiting for V8's background work (see exitWhenWritten).
  */
-const DONE_WHEN_RESOLVED = new Set(['version-flag', 'version', 'create', 'lint', 'template', 'package', 'verify', 'show', 'inspect', 'search']);
+const DONE_WHEN_RESOLVED = new Set(['version-flag', 'version', 'create', 'lint', 'template', 'package', 'verify', 'show', 'inspect', 'search', 'repo']);
 const done = () => {
   if (named !== undefined && DONE_WHEN_RESOLVED.has(named)) exitWhenWritten(Number(process.exitCode ?? 0));
 };
