@@ -212,7 +212,7 @@ function readPiece(): void {
         } else {
           const first = src.charCodeAt(i + 1);
           if (first <= 57 || !atTerminator(end)) giveUp(); // .5 is a number
-          push(FIELD, start, src.slice(start, end), space);
+          push(FIELD, start, src.slice(start + 1, end), space); // the name, without its dot
         }
         i = end;
         continue;
@@ -454,7 +454,7 @@ function operand(): ArgNode {
   if (kinds[t] !== FIELD || spaced[t]) return node;
   const pos = offsets[t];
   const fields: string[] = [];
-  while (kinds[t] === FIELD && !spaced[t]) fields.push(texts[t++].slice(1));
+  while (kinds[t] === FIELD && !spaced[t]) fields.push(texts[t++]);
   switch (node.type) {
     case 'field':
     case 'variable':
@@ -473,7 +473,7 @@ function term(): ArgNode {
   t++;
   switch (k) {
     case FIELD:
-      return { type: 'field', pos, ident: [text.slice(1)] };
+      return { type: 'field', pos, ident: [text] };
     case IDENTIFIER:
       if (!known(text)) giveUp();
       return { type: 'identifier', pos, name: text };
