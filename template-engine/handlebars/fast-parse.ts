@@ -6,7 +6,7 @@
  * Handlebars' parser (which also words the errors). The lexer follows Handlebars' token rules in their order.
  */
 import type { Program, SourceLocation } from './syntax.js';
-import { locAt } from './syntax.js';
+import { LOC_LINE, locAt } from './syntax.js';
 
 /** Thrown inside the parser to give up; caught by fastParse. */
 class GiveUp {}
@@ -100,7 +100,10 @@ class Parser {
       this.lineStart = nl + 1;
     }
     this.scanned = off;
-    return locAt(this.lineNo, off - this.lineStart);
+    // locAt, written out for the usual case (this runs once per node).
+    const column = off - this.lineStart;
+    if (column < LOC_LINE && this.lineNo < 2 ** 29) return this.lineNo * LOC_LINE + column;
+    return locAt(this.lineNo, column);
   }
 
   // ---- lexer inside a mustache ----
@@ -228,13 +231,20 @@ class Parser {
       }
     }
     if (isIdChar(c)) {
-      // The ASCII part by one sticky RegExp, the rest (if any) character by character.
+      // The ASCII part by one sticky RegExp, the rest (if any) character by character; the usual ID and what
+      // follows it without a call (this runs for most tokens).
       ASCII_ID_REST.lastIndex = i + 1;
       ASCII_ID_REST.test(s);
       let j = ASCII_ID_REST.lastIndex;
-      while (j < n && isIdChar(s.charCodeAt(j))) j++;
-      if (j < n && idFollow(s.charCodeAt(j))) {
-        this.set(T_ID, j);
+      let d = s.charCodeAt(j);
+      if (d >= 128) {
+        while (j < n && isIdChar(s.charCodeAt(j))) j++;
+        d = s.charCodeAt(j);
+      }
+      if (j < n && (d === 125 || d === 46 || d === 32 || idFollow(d))) {
+        this.tok = T_ID;
+        this.tokText = s.slice(i, j);
+        this.pos = j;
         return;
       }
     }

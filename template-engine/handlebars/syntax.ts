@@ -23,7 +23,7 @@ export function locStart(loc: SourceLocation | number | undefined): { line: numb
   return loc.start;
 }
 
-const LOC_LINE = 2 ** 24;
+export const LOC_LINE = 2 ** 24;
 
 /** A location as one number for the cache (line × 2^24 + column), or the location as it is when it does not fit. */
 export function packLoc(loc: SourceLocation): SourceLocation | number {
