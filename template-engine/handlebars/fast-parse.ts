@@ -69,6 +69,11 @@ function literalFollow(c: number): boolean {
   return c === 126 || c === 125 || c === 41 || isWs(c);
 }
 
+/** Whether a token of this kind starts a param: a subexpression, a path, `@data` or a literal. */
+function startsParam(tok: number): boolean {
+  return tok === T_ID || tok === T_OPEN_SEXPR || tok === T_DATA || tok === T_STRING || tok === T_NUMBER || tok === T_BOOLEAN || tok === T_UNDEFINED || tok === T_NULL;
+}
+
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
@@ -352,8 +357,7 @@ class Parser {
 
   private paramsAndHash(): { params: Node[]; hash: Node } {
     const params: Node[] = [];
-    const startsParam = () => this.tok === T_OPEN_SEXPR || this.tok === T_ID || this.tok === T_DATA || this.tok === T_STRING || this.tok === T_NUMBER || this.tok === T_BOOLEAN || this.tok === T_UNDEFINED || this.tok === T_NULL;
-    while (startsParam() && !this.atHashKey()) params.push(this.param());
+    while (startsParam(this.tok) && !this.atHashKey()) params.push(this.param());
     let hash: Node = undefined;
     if (this.atHashKey()) {
       const pairs: Node[] = [];
@@ -367,7 +371,7 @@ class Parser {
         this.next(); // =
         if (this.tok !== T_EQUALS) giveUp();
         this.next();
-        if (!startsParam()) giveUp();
+        if (!startsParam(this.tok)) giveUp();
         const value = this.param();
         pairs.push({ type: 'HashPair', key, value, loc: pairLoc });
       }
