@@ -458,7 +458,7 @@ function operand(): ArgNode {
   switch (node.type) {
     case 'field':
     case 'variable':
-      return { type: node.type, pos, ident: [...node.ident, ...fields] };
+      return { type: node.type, pos, ident: node.ident.concat(fields) };
     case 'identifier':
     case 'pipe':
       return { type: 'chain', pos, node, field: fields };
