@@ -36,8 +36,14 @@ export function formatNumber(n: number): string {
   return String(n);
 }
 
+/** The characters goQuote escapes. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f]/;
+
 /** Go's `%q`: a double-quoted string with Go escapes. */
 export function goQuote(s: string): string {
+  // The usual string has nothing to escape: quoted as it is, without a step per character.
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

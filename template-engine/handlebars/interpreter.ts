@@ -216,7 +216,9 @@ export class Interpreter {
   private program(p: Program, f: Frame): string {
     if (this.tracer !== undefined) return this.tracedProgram(p, f, this.tracer);
     let out = '';
-    for (const s of p.body) out += this.statement(s, f);
+    // Indexed loops: a for-of makes an iterator and a result object per statement until V8 optimises it.
+    const body = p.body;
+    for (let i = 0; i < body.length; i++) out += this.statement(body[i], f);
     return out;
   }
 
@@ -226,7 +228,9 @@ export class Interpreter {
    */
   private tracedProgram(p: Program, f: Frame, t: LineTrace): string {
     let line = locStart(p.loc)?.line ?? 1;
-    for (const s of p.body) {
+    const body = p.body;
+    for (let i = 0; i < body.length; i++) {
+      const s = body[i];
       const start = locStart(s.loc);
       if (start) line = start.line;
       if (s.type === 'ContentStatement') t.content(s as ContentStatement, line);
@@ -339,7 +343,7 @@ export class Interpreter {
 
   private hash(h: Hash | undefined, f: Frame, guarded: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (h) for (const pair of h.pairs) out[pair.key] = this.expr(pair.value, f, guarded);
+    if (h) for (let i = 0; i < h.pairs.length; i++) out[h.pairs[i].key] = this.expr(h.pairs[i].value, f, guarded);
     return out;
   }
 
