@@ -297,6 +297,20 @@ function readPiece(): void {
 
 // --- grammar ---------------------------------------------------------------------------------------------
 
+/**
+ * The nodes, commands and arguments being collected, innermost last; each list takes its own off the top in
+ * one exact-size slice. An array grown by push holds at least 17 slots, and the trees live to the end of a
+ * render: three quarters of their arrays' memory would be empty slots for the collector to copy.
+ */
+const pending: unknown[] = [];
+
+/** The items pushed onto `pending` since `base`, as an array of their own; `pending` is cut back to `base`. */
+function takeFrom<T>(base: number): T[] {
+  const items = pending.slice(base) as T[];
+  pending.length = base;
+  return items;
+}
+
 /** Set by itemList: the `{{end}}` or `{{else}}` that ended the list, and for `{{else if}}`/`{{else with}}` the keyword. */
 let endedWith = 0;
 let elseKeyword = 0;
@@ -306,16 +320,17 @@ let elseKeywordPos = 0;
 function itemList(): ListNode {
   readPiece();
   const list: ListNode = { type: 'list', pos: piecePos, nodes: [] };
-  const nodes = list.nodes;
+  const base = pending.length;
   for (;;) {
-    if (piece === P_TEXT) nodes.push({ type: 'text', pos: piecePos, text: pieceText });
-    else if (piece === P_COMMENT) nodes.push({ type: 'comment', pos: piecePos, text: pieceText });
+    if (piece === P_TEXT) pending.push({ type: 'text', pos: piecePos, text: pieceText });
+    else if (piece === P_COMMENT) pending.push({ type: 'comment', pos: piecePos, text: pieceText });
     else if (piece === P_EOF) giveUp();
     else {
       const k = kinds[0];
       if (k === END) {
         if (count !== 2) giveUp();
         endedWith = END;
+        list.nodes = takeFrom(base);
         return list;
       }
       if (k === ELSE) {
@@ -325,9 +340,10 @@ function itemList(): ListNode {
           elseKeywordPos = offsets[1];
           t = 2;
         } else if (count !== 2) giveUp();
+        list.nodes = takeFrom(base);
         return list;
       }
-      nodes.push(action());
+      pending.push(action());
     }
     readPiece();
   }
@@ -411,7 +427,7 @@ function pipeline(context: string, end: number): PipeNode {
     const next = kinds[t];
     if (context !== 'range' || pipe.decl.length >= 2 || (next !== VARIABLE && next !== RIGHT_DELIM && next !== RIGHT_PAREN)) giveUp();
   }
-  const cmds = pipe.cmds;
+  const base = pending.length;
   for (;;) {
     const k = kinds[t];
     if (k === end) {
@@ -419,9 +435,10 @@ function pipeline(context: string, end: number): PipeNode {
       break;
     }
     if (!isTermStart(k) || t >= count) giveUp();
-    cmds.push(command());
-    if (cmds.length > MAX_PIPELINE_CMDS) giveUp();
+    pending.push(command());
+    if (pending.length - base > MAX_PIPELINE_CMDS) giveUp();
   }
+  const cmds = (pipe.cmds = takeFrom(base));
   if (cmds.length === 0) giveUp();
   for (let i = 1; i < cmds.length; i++) {
     const type = cmds[i].args[0].type;
@@ -433,9 +450,9 @@ function pipeline(context: string, end: number): PipeNode {
 /** operand (space operand)*, up to `|` (consumed) or the end of the pipeline (left). */
 function command(): CommandNode {
   const cmd: CommandNode = { type: 'command', pos: offsets[t], args: [] };
-  const args = cmd.args;
+  const base = pending.length;
   for (;;) {
-    if (isTermStart(kinds[t])) args.push(operand());
+    if (isTermStart(kinds[t])) pending.push(operand());
     const k = kinds[t];
     if (k === PIPE) {
       t++;
@@ -444,7 +461,8 @@ function command(): CommandNode {
     if (k === RIGHT_DELIM || k === RIGHT_PAREN) break;
     if (!spaced[t] || !isTermStart(k)) giveUp();
   }
-  if (args.length === 0) giveUp();
+  if (pending.length === base) giveUp();
+  cmd.args = takeFrom(base);
   return cmd;
 }
 
@@ -505,10 +523,14 @@ function term(): ArgNode {
 function topLevel(): ListNode {
   readPiece();
   const root: ListNode = { type: 'list', pos: piecePos, nodes: [] };
+  const base = pending.length;
   for (;;) {
-    if (piece === P_TEXT) root.nodes.push({ type: 'text', pos: piecePos, text: pieceText });
-    else if (piece === P_COMMENT) root.nodes.push({ type: 'comment', pos: piecePos, text: pieceText });
-    else if (piece === P_EOF) return root;
+    if (piece === P_TEXT) pending.push({ type: 'text', pos: piecePos, text: pieceText });
+    else if (piece === P_COMMENT) pending.push({ type: 'comment', pos: piecePos, text: pieceText });
+    else if (piece === P_EOF) {
+      root.nodes = takeFrom(base);
+      return root;
+    }
     else {
       const k = kinds[0];
       if (k === END || k === ELSE) giveUp();
@@ -523,7 +545,7 @@ function topLevel(): ListNode {
         if (endedWith !== END) giveUp();
         vars = outer;
         defines.set(name, body);
-      } else root.nodes.push(action());
+      } else pending.push(action());
     }
     readPiece();
   }
@@ -554,6 +576,7 @@ export function quickParse(name: string, text: string, isKnown: (name: string) =
   } finally {
     src = '';
     texts.length = 0;
+    pending.length = 0;
     count = 0;
     known = () => false;
   }
