@@ -44,15 +44,17 @@ export async function runCommand(body: () => Promise<void>, format: () => Output
 /** Set once stdout or stderr has to be written through Node's stream (a non-blocking pipe that filled up). */
 const streamed = { 1: false, 2: false };
 
+/** Node's stream for stdout (1) or stderr (2), set up on first use. */
+const streamOf = (fd: 1 | 2) => (fd === 1 ? process.stdout : process.stderr);
+
 /**
  * Writes to stdout (1) or stderr (2) through the file descriptor: `process.stdout` and `process.stderr` cost a
  * run 2–3 ms each to set up on a pipe (`chart template | kubectl apply -f -`), and Node's streams 1 ms more to
  * load. When a non-blocking pipe is full, the rest goes through Node's stream, which waits for it.
  */
 function writeTo(fd: 1 | 2, text: string): void {
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
   if (streamed[fd]) {
-    stream().write(text);
+    streamOf(fd).write(text);
     return;
   }
   const bytes = Buffer.from(text, 'utf8');
@@ -70,11 +72,11 @@ function writeTo(fd: 1 | 2, text: string): void {
       }
       if (code !== 'EAGAIN') throw e;
       streamed[fd] = true;
-      stream().on('error', (err: NodeJS.ErrnoException) => {
+      streamOf(fd).on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;
         if (fd === 1) process.exit(141);
       });
-      stream().write(bytes.subarray(done));
+      streamOf(fd).write(bytes.subarray(done));
       return;
     }
   }
@@ -90,7 +92,7 @@ export function exitWhenWritten(code: number): void {
   if (queued.length === 0) process.exit(code);
   let left = queued.length;
   for (const fd of queued) {
-    (fd === 1 ? process.stdout : process.stderr).write('', () => {
+    streamOf(fd).write('', () => {
       if (--left === 0) process.exit(code);
     });
   }

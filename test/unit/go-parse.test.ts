@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lex, type Item } from '../../template-engine/go/parse/lexer.js';
 import { TemplateParseError, type ActionNode, type IfNode, type ListNode, type NumberNode, type RangeNode, type StringNode, type TemplateNode } from '../../template-engine/go/parse/nodes.js';
-import { goLocation, isEmptyTree, newNumber, nodeString, parse, positionIn, type ParseOptions } from '../../template-engine/go/parse/parser.js';
+import { goLocation, isEmptyTree, nodeString, parse, positionIn, type ParseOptions } from '../../template-engine/go/parse/parser.js';
+import { newNumber } from '../../template-engine/go/parse/strconv.js';
 
 const FUNCS: ParseOptions = { funcs: (n) => n === 'printf' || n === 'contains' };
 

@@ -40,8 +40,6 @@ import {
 import { quickParse } from './quick-parser.js';
 import { newNumber, unquoteGo } from './strconv.js';
 
-export { newNumber, unquoteGo };
-
 export interface ParseOptions {
   /**
    * Known function names besides text/template's builtins (which are always known). An identifier that is

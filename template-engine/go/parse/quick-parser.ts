@@ -13,6 +13,7 @@
  * every template of the repository and the corpus, and on mutations of them.
  */
 import type { ActionNode, ArgNode, CommandNode, IfNode, ListNode, Node, ParsedTemplate, PipeNode, RangeNode, StringNode, TemplateNode, WithNode } from './nodes.js';
+import { isSpace } from './lexer.js';
 import { newNumber, unquoteGo } from './strconv.js';
 
 // Token kinds.
@@ -57,6 +58,14 @@ const WORDS: ReadonlyMap<string, number> = new Map([
   ['continue', OTHER_KEYWORD],
 ]);
 
+/** The tokens of one character, by its code. */
+const ONE_CHARACTER: number[] = [];
+ONE_CHARACTER[124] = PIPE;
+ONE_CHARACTER[40] = LEFT_PAREN;
+ONE_CHARACTER[41] = RIGHT_PAREN;
+ONE_CHARACTER[44] = COMMA;
+ONE_CHARACTER[61] = ASSIGN;
+
 /** The rest of an ASCII name (letters, digits, `_`), from `lastIndex`. */
 const NAME_REST = /[A-Za-z0-9_]*/y;
 /** A quoted string's body and closing quote, from after the opening quote. */
@@ -74,10 +83,8 @@ function giveUp(): never {
 
 // The parse's state (one parse runs at a time: nothing here is asynchronous).
 let src = '';
-/** Where the lexer is: past the last piece read. */
+/** Where the lexer is: past the last piece read (and a right trim marker's spaces), where text would start. */
 let at = 0;
-/** Where the next text starts (after a right trim marker's spaces). */
-let textStart = 0;
 let known: (name: string) => boolean = () => false;
 let keepComments = true;
 let vars: string[] = [];
@@ -102,10 +109,6 @@ const spaced: boolean[] = [];
 let count = 0;
 let t = 0;
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
-}
-
 /** Whether `c` at `i` may follow a name (Go's atTerminator): space, `. , | : ( )`, the end, or `}}`. */
 function atTerminator(i: number): boolean {
   const c = src.charCodeAt(i);
@@ -124,29 +127,24 @@ function push(kind: number, pos: number, text: string, space: boolean): void {
 function readPiece(): void {
   const x = src.indexOf('{{', at);
   if (x < 0) {
-    at = src.length;
-    if (textStart < at) {
+    piecePos = at;
+    if (at < src.length) {
       piece = P_TEXT;
-      piecePos = textStart;
-      pieceText = src.slice(textStart);
-      textStart = at;
-      return;
-    }
-    piece = P_EOF;
-    piecePos = textStart;
+      pieceText = src.slice(at);
+      at = src.length;
+    } else piece = P_EOF;
     return;
   }
   const trimLeft = src.charCodeAt(x + 2) === 45 && isSpace(src.charCodeAt(x + 3));
   if (x > at) {
     let end = x;
-    if (trimLeft) while (end > textStart && isSpace(src.charCodeAt(end - 1))) end--;
-    if (end > textStart) {
+    if (trimLeft) while (end > at && isSpace(src.charCodeAt(end - 1))) end--;
+    if (end > at) {
       piece = P_TEXT;
-      piecePos = textStart;
-      pieceText = src.slice(textStart, end);
-      // The action comes next; `at` stays before it.
+      piecePos = at;
+      pieceText = src.slice(at, end);
+      // The action comes next: the next read starts at its `{{`.
       at = x;
-      textStart = x;
       return;
     }
   }
@@ -164,7 +162,6 @@ function readPiece(): void {
     } else giveUp();
     if (trimRight) while (after < src.length && isSpace(src.charCodeAt(after))) after++;
     at = after;
-    textStart = after;
     if (keepComments) {
       piece = P_COMMENT;
       piecePos = i;
@@ -191,7 +188,6 @@ function readPiece(): void {
         push(RIGHT_DELIM, i, '}}', space);
         i += 2;
         at = i;
-        textStart = i;
         return;
       case 45: // -: a right trim marker after a space; anything else (a sign) is left to the full parser
         if (!space || src.charCodeAt(i + 1) !== 125 || src.charCodeAt(i + 2) !== 125) giveUp();
@@ -199,7 +195,6 @@ function readPiece(): void {
         i += 3;
         while (i < src.length && isSpace(src.charCodeAt(i))) i++;
         at = i;
-        textStart = i;
         return;
       case 46: {
         // .: a field, or the dot before a terminator (a digit makes a number, other characters an error)
@@ -244,24 +239,12 @@ function readPiece(): void {
         i = end + 1;
         continue;
       }
-      case 124:
-        push(PIPE, start, '|', space);
-        i++;
-        continue;
-      case 40:
-        push(LEFT_PAREN, start, '(', space);
-        i++;
-        continue;
-      case 41:
-        push(RIGHT_PAREN, start, ')', space);
-        i++;
-        continue;
-      case 44:
-        push(COMMA, start, ',', space);
-        i++;
-        continue;
-      case 61:
-        push(ASSIGN, start, '=', space);
+      case 124: // |
+      case 40: // (
+      case 41: // )
+      case 44: // ,
+      case 61: // =
+        push(ONE_CHARACTER[c], start, src[i], space);
         i++;
         continue;
       case 58:
@@ -558,7 +541,6 @@ function topLevel(): ListNode {
 export function quickParse(name: string, text: string, isKnown: (name: string) => boolean, comments: boolean): ParsedTemplate | undefined {
   src = text;
   at = 0;
-  textStart = 0;
   known = isKnown;
   keepComments = comments;
   vars = ['$'];
