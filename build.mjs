@@ -69,9 +69,19 @@ const common = {
  * functions), undici (HTTP with TLS options; commands that talk to an OCI registry) and OpenPGP.js (signing
  * and verifying charts). Every other command starts without reading them.
  */
-const APART = { '@kubernetes/client-node': 'kube-client.cjs', re2js: 're2js.cjs', undici: 'undici.cjs', openpgp: 'openpgp.cjs' };
+const APART = {
+  '@kubernetes/client-node': 'kube-client.cjs',
+  re2js: 're2js.cjs',
+  undici: 'undici.cjs',
+  openpgp: 'openpgp.cjs',
+  // The thorough YAML library: errors with positions, anchors, files written with their comments kept.
+  yaml: 'yaml.cjs',
+  // bcrypt (Sprig's bcrypt and htpasswd) and the download bar (a terminal only).
+  bcryptjs: 'bcryptjs.cjs',
+  'cli-progress': 'cli-progress.cjs',
+};
 /** What each apart bundle exports: only the names the code uses, so the rest is left out (tree-shaken); null: all of it. */
-const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'], undici: ['Agent', 'request'], openpgp: null };
+const APART_EXPORTS = { '@kubernetes/client-node': ['KubeConfig'], re2js: ['RE2JS'], undici: ['Agent', 'request'], openpgp: null, yaml: null, bcryptjs: null, 'cli-progress': null };
 /**
  * commander requires node:child_process when it loads, for git-style subcommands we do not use; it costs every
  * run 3 ms. The bundle gets it on first use instead.
@@ -90,7 +100,7 @@ const lazyChildProcess = {
 const librariesApart = {
   name: 'libraries-apart',
   setup(b) {
-    b.onResolve({ filter: /^(@kubernetes\/client-node|re2js|undici|openpgp)$/ }, (args) => ({ path: `./${APART[args.path]}`, external: true }));
+    b.onResolve({ filter: /^(@kubernetes\/client-node|re2js|undici|openpgp|yaml|bcryptjs|cli-progress)$/ }, (args) => ({ path: `./${APART[args.path]}`, external: true }));
   },
 };
 // The registry server is its own bundle, loaded only by `chart serve`.
@@ -144,7 +154,9 @@ try {
   cli('--version');
   cli('create', join(scratch, 'made', 'app'));
   cli('show', 'all', 'charts/webapp');
-  cli('template', 'rel', go, '--set', 'labels.tier=web');
+  // One per engine, each from an example chart of that engine (the launcher picks by the chart's engine).
+  cli('template', 'rel', 'charts/worker');
+  cli('template', 'rel', 'charts/webapp');
   cli('package', go, '-d', join(scratch, 'packaged'));
   // `repo index` has a group of its own (with its own V8 flags); the other repo commands' group is made from
   // it too, under theirs.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Runs dist/cli.cjs with V8's code cache (Node 20 has no module compile cache of its own), and so the bundles
-// beside it that the CLI requires on first use (kube-client.cjs, re2js.cjs, undici.cjs, openpgp.cjs, server.cjs). The build leaves a
+// beside it that the CLI requires on first use (the libraries few commands need, such as kube-client.cjs and re2js.cjs, and server.cjs). The build leaves a
 // cache beside each bundle it warms up (made by running the CLI once); a bundle without one, or whose shipped
 // cache V8 rejects (another Node version, other V8 flags), gets one under the user's cache folder on its first
 // run, which later runs prefer. The CLI bundle has one cache per group of commands (see GROUPS): a cache holds
@@ -17,7 +17,7 @@ const off = process.env.CHARTROOM_NO_CACHE && process.env.CHARTROOM_NO_CACHE !==
 // The build writes its caches here (CHARTROOM_CODE_CACHE_DIR), to ship them beside the bundles.
 const buildDir = process.env.CHARTROOM_CODE_CACHE_DIR;
 const userDir = path.join(process.env.CHARTROOM_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chartroom'), 'code');
-const APART = new Set(['./kube-client.cjs', './re2js.cjs', './undici.cjs', './openpgp.cjs', './server.cjs']);
+const APART = new Set(['./kube-client.cjs', './re2js.cjs', './undici.cjs', './openpgp.cjs', './yaml.cjs', './bcryptjs.cjs', './cli-progress.cjs', './server.cjs']);
 const loaded = new Map();
 const pending = [];
 
@@ -27,7 +27,7 @@ const GROUPS = new Map([
   ['create', 'create'],
   ['show', 'show'],
   ['inspect', 'show'],
-  ['template', 'template'],
+  // `template` has two, one per engine (see templateGroup).
   ['package', 'package'],
   // `repo index` has a group of its own (see GROUP_FLAGS); `repo add`, `update`, … share this one.
   ['repo', 'repo'],
@@ -52,10 +52,36 @@ function commandWords(args) {
   return [words[0] || '', words[1] || ''];
 }
 
+/**
+ * `template` has a cache per engine. Both engines' code in one cache made the Go scaffold's first render 1.6 ms
+ * slower and the 200-template Go chart's 3 ms: V8 reads the whole cache at every start. A chart folder whose
+ * Chart.yaml names Handlebars gets the Handlebars cache; anything else (a Go chart, an archive, a repository
+ * reference) the Go one. The guess only picks a cache: a chart it gets wrong renders the same, compiling what
+ * the cache lacks.
+ */
+function templateGroup(args) {
+  for (const a of args) {
+    if (a.startsWith('-') || a === 'template') continue;
+    const file = path.join(a, 'Chart.yaml');
+    // existsSync first: an argument that is not a chart folder (the release name, a flag's value) costs no
+    // exception, which Node makes with a stack trace.
+    if (!fs.existsSync(file)) continue;
+    let text;
+    try {
+      text = fs.readFileSync(file, 'latin1');
+    } catch {
+      continue;
+    }
+    return text.includes('handlebars') ? 'template-hb' : 'template';
+  }
+  return 'template';
+}
+
 /** The code-cache group of a command line: '' for the default cache. */
 function groupOf(args) {
   const [command, sub] = commandWords(args);
   if (command === 'repo' && sub === 'index') return 'repo-index';
+  if (command === 'template') return templateGroup(args);
   return GROUPS.get(command) || '';
 }
 
@@ -75,6 +101,7 @@ const TIER_UP_BUDGET = 16 * 67584;
 /** The V8 flags each code-cache group runs with (its cache is made under them). */
 const GROUP_FLAGS = new Map([
   ['template', `--interrupt-budget=${TIER_UP_BUDGET}`],
+  ['template-hb', `--interrupt-budget=${TIER_UP_BUDGET}`],
   ['lint', `--interrupt-budget=${TIER_UP_BUDGET}`],
   ['repo-index', `--interrupt-budget=${TIER_UP_BUDGET}`],
   // `serve` sets its heap growth (cli/commands/serve.ts); set here too, before any bundle loads, the caches its
@@ -115,19 +142,20 @@ const runFlags = GROUP_FLAGS.get(cliGroup) || '';
 if (runFlags) setV8Flags(runFlags);
 
 /**
- * A tag for this run's Node and V8 flags (command line, NODE_OPTIONS and runFlags), '' without any: V8 rejects
- * a cache made under other flags, so runs with different flags keep caches of their own instead of
- * overwriting one another's (re2js's, say, used by `template` with the tier-up budget and by `install`
- * without it). FNV-1a; Node's crypto costs 2 ms to load.
+ * A tag for a set of Node and V8 flags, '' for none: V8 rejects a cache made under other flags, so runs with
+ * different flags keep caches of their own instead of overwriting one another's (re2js's, say, used by
+ * `template` with the tier-up budget and by `install` without it). FNV-1a; Node's crypto costs 2 ms to load.
  */
-function flagTag() {
-  const flags = [...process.execArgv, process.env.NODE_OPTIONS || '', runFlags].join(' ').trim();
+function flagTag(flags) {
   if (!flags) return '';
   let h = 0x811c9dc5;
   for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
   return `${(h >>> 0).toString(16).padStart(8, '0')}-`;
 }
-const userTag = flagTag();
+/** The user caches' tag: this run's flags (command line, NODE_OPTIONS and runFlags). */
+const userTag = flagTag([...process.execArgv, process.env.NODE_OPTIONS || '', runFlags].join(' ').trim());
+/** The shipped caches' tag: the launcher's own flags only (the build runs the CLI with no others). */
+const shipTag = flagTag(runFlags);
 
 function readCache(candidates) {
   for (const c of candidates) {
@@ -151,10 +179,12 @@ function load(file) {
   const group = path.basename(file) === 'cli.cjs' && cliGroup ? `.${cliGroup}` : '';
   const name = `${path.basename(file, '.cjs')}${group}-${process.version}-${process.arch}-${st.size}.bin`;
   const user = path.join(userDir, `${Math.floor(st.mtimeMs)}-${userTag}${name}`);
-  const target = buildDir ? path.join(buildDir, name) : user;
-  const hit = off ? undefined : readCache(buildDir ? [] : [user, path.join(path.dirname(file), name)]);
+  const target = buildDir ? path.join(buildDir, shipTag + name) : user;
+  // The build starts from the cache an earlier warm-up run left, and writes it back with what this run
+  // compiled: a library bundle several commands use gets a cache that covers all of them.
+  const hit = off ? undefined : readCache(buildDir ? [target] : [user, path.join(path.dirname(file), shipTag + name)]);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: hit?.data });
-  if (!off && (!hit || script.cachedDataRejected)) pending.push({ script, target });
+  if (!off && (buildDir || !hit || script.cachedDataRejected)) pending.push({ script, target });
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));

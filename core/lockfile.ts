@@ -1,10 +1,9 @@
 import { crypto } from './builtin.js';
 import { join } from 'node:path';
-import jsyaml from 'js-yaml';
 import type { ChartDependency } from './chart/metadata.js';
 import type { ChartLock, LockedDependency } from './chart/model.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { loadYaml } from './yaml.js';
+import { jsYaml, loadYaml } from './yaml.js';
 
 function goString(s: string): string {
   return JSON.stringify(s).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -59,5 +58,5 @@ export function writeLock(chartDir: string, lock: ChartLock): void {
     digest: lock.digest,
     generated: lock.generated,
   };
-  writeFileAtomic(join(chartDir, 'Chart.lock'), jsyaml.dump(doc, { lineWidth: -1, quotingType: '"' }));
+  writeFileAtomic(join(chartDir, 'Chart.lock'), jsYaml().dump(doc, { lineWidth: -1, quotingType: '"' }));
 }

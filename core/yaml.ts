@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node, ParseOptions, DocumentOptions, SchemaOptions, ToJSOptions } from 'yaml';
-import jsyaml from 'js-yaml';
+import type { EventType, State, Type as JsYamlType } from 'js-yaml';
 
 type YamlLib = typeof import('yaml');
 let yamlLib: YamlLib | undefined;
@@ -11,6 +11,16 @@ let yamlLib: YamlLib | undefined;
 function Y(): YamlLib {
   // In the CLI bundle `require` exists and the library is bundled; elsewhere (ESM tests, library use) it is resolved.
   return (yamlLib ??= (typeof require === 'function' ? require('yaml') : createRequire(import.meta.url)('yaml')) as YamlLib);
+}
+type JsYamlLib = typeof import('js-yaml');
+let jsYamlLib: JsYamlLib | undefined;
+/**
+ * js-yaml (the fast reader of values and manifests that the one-pass block reader declines, and the writer of
+ * small YAML files), loaded on first use: most renders never need it, and its start-up cost every `chart
+ * template` 0.5 ms.
+ */
+export function jsYaml(): JsYamlLib {
+  return (jsYamlLib ??= (typeof require === 'function' ? require('js-yaml') : createRequire(import.meta.url)('js-yaml')) as JsYamlLib);
 }
 import { ChartroomError, lineOf } from './errors.js';
 import { loadBlockYaml } from './yaml-block.js';
@@ -145,7 +155,7 @@ export function positionOf(parsed: ParsedYaml, path: (string | number)[], keyOnl
 /** Serialises like Helm's `toYaml`: sorted keys, block style, lists not indented under their key. */
 export function toYamlString(value: unknown): string {
   if (value === undefined || value === null) return 'null';
-  return jsyaml.dump(value, { sortKeys: true, lineWidth: -1, noArrayIndent: true, quotingType: '"', skipInvalid: true, noRefs: true }).replace(/\n$/, '');
+  return jsYaml().dump(value, { sortKeys: true, lineWidth: -1, noArrayIndent: true, quotingType: '"', skipInvalid: true, noRefs: true }).replace(/\n$/, '');
 }
 
 /** Serialises data for a file we write (Chart.yaml, index.yaml): insertion order kept. */
@@ -167,17 +177,23 @@ const BOOL11 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALS
 export const YAML11_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 /** YAML11_WORD's test, asked only of strings short enough to be one of its words (five characters at most). */
 export const isYaml11Word = (s: string): boolean => s.length <= 5 && YAML11_WORD.test(s);
-const bool11 = new jsyaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (d: string | null) => d !== null && BOOL11.test(d),
-  construct: (d: string) => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(d),
-  predicate: (v: unknown) => typeof v === 'boolean',
-});
+/** The resolve and construct of Helm's YAML 1.1 plain scalars: booleans, integers, floats and nulls. */
+interface ScalarRule {
+  resolve: (d: string) => boolean;
+  construct: (d: string) => unknown;
+}
+const NULL11: ScalarRule = {
+  resolve: (d) => d === '~' || d === 'null' || d === 'Null' || d === 'NULL',
+  construct: () => null,
+};
+const BOOL11_RULE: ScalarRule = {
+  resolve: (d) => BOOL11.test(d),
+  construct: (d) => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(d),
+};
 export const INT11 = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
-const int11 = new jsyaml.Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (d: string | null) => d !== null && INT11.test(d) && /[0-9]/.test(d),
-  construct: (d: string) => {
+const INT11_RULE: ScalarRule = {
+  resolve: (d) => INT11.test(d) && /[0-9]/.test(d),
+  construct: (d) => {
     const clean = d.replace(/_/g, '');
     const neg = clean.startsWith('-');
     const body = clean.replace(/^[-+]/, '');
@@ -189,23 +205,36 @@ const int11 = new jsyaml.Type('tag:yaml.org,2002:int', {
     else n = Number(body);
     return neg ? -n : n;
   },
-  predicate: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
-});
+};
 export const FLOAT11 = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const float11 = new jsyaml.Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (d: string | null) => d !== null && FLOAT11.test(d) && d !== '_',
-  construct: (d: string) => {
+const FLOAT11_RULE: ScalarRule = {
+  resolve: (d) => FLOAT11.test(d) && d !== '_',
+  construct: (d) => {
     const c = d.replace(/_/g, '').toLowerCase();
     if (c.endsWith('.inf')) return c.startsWith('-') ? -Infinity : Infinity;
     if (c === '.nan') return NaN;
     return Number(c);
   },
-  predicate: (v: unknown) => typeof v === 'number',
-});
-const coreNull = (jsyaml.CORE_SCHEMA as unknown as { compiledImplicit: (jsyaml.Type & { tag: string })[] }).compiledImplicit.find((t) => t.tag === 'tag:yaml.org,2002:null')!;
-const merge = (jsyaml.DEFAULT_SCHEMA as unknown as { compiledImplicit: (jsyaml.Type & { tag: string })[] }).compiledImplicit.find((t) => t.tag === 'tag:yaml.org,2002:merge')!;
-const HELM_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [coreNull, bool11, int11, float11, merge] });
+};
+
+let helmSchema: import('js-yaml').Schema | undefined;
+/** js-yaml's schema with Helm's meaning: the failsafe one plus the rules above and `<<` merges. */
+function HELM_SCHEMA(): import('js-yaml').Schema {
+  if (helmSchema) return helmSchema;
+  const J = jsYaml();
+  const type = (tag: string, rule: ScalarRule, predicate: (v: unknown) => boolean): JsYamlType =>
+    new J.Type(tag, { kind: 'scalar', resolve: (d: string | null) => d !== null && rule.resolve(d), construct: rule.construct, predicate });
+  const implicit = (schema: unknown, tag: string) => (schema as { compiledImplicit: (JsYamlType & { tag: string })[] }).compiledImplicit.find((t) => t.tag === tag)!;
+  return (helmSchema = J.FAILSAFE_SCHEMA.extend({
+    implicit: [
+      implicit(J.CORE_SCHEMA, 'tag:yaml.org,2002:null'),
+      type('tag:yaml.org,2002:bool', BOOL11_RULE, (v) => typeof v === 'boolean'),
+      type('tag:yaml.org,2002:int', INT11_RULE, (v) => typeof v === 'number' && Number.isInteger(v)),
+      type('tag:yaml.org,2002:float', FLOAT11_RULE, (v) => typeof v === 'number'),
+      implicit(J.DEFAULT_SCHEMA, 'tag:yaml.org,2002:merge'),
+    ],
+  }));
+}
 
 /**
  * js-yaml reports every node it closes; a node with an anchor (`&name`) is the only way an alias can exist, so
@@ -216,11 +245,11 @@ const HELM_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [coreNull, bool11,
 function fastLoad(text: string, file: string, each: (doc: unknown) => void): boolean {
   let anchored = false;
   // js-yaml's State type leaves out `anchor`, which the loader sets on every node it reads.
-  const listener = (event: jsyaml.EventType, state: jsyaml.State) => {
-    if (event === 'close' && (state as jsyaml.State & { anchor: string | null }).anchor !== null) anchored = true;
+  const listener = (event: EventType, state: State) => {
+    if (event === 'close' && (state as State & { anchor: string | null }).anchor !== null) anchored = true;
   };
   try {
-    jsyaml.loadAll(text, each, { schema: HELM_SCHEMA, filename: file, listener });
+    jsYaml().loadAll(text, each, { schema: HELM_SCHEMA(), filename: file, listener });
   } catch {
     // Fall through: the thorough parser explains what is wrong, with the position.
     return false;
@@ -229,7 +258,7 @@ function fastLoad(text: string, file: string, each: (doc: unknown) => void): boo
 }
 
 /** A plain scalar with Helm's YAML 1.1 meaning, as js-yaml reads it with HELM_SCHEMA (`<<` excepted). */
-const IMPLICIT = [coreNull, bool11, int11, float11] as unknown as { resolve: (s: string) => boolean; construct: (s: string) => unknown }[];
+const IMPLICIT = [NULL11, BOOL11_RULE, INT11_RULE, FLOAT11_RULE];
 /** First characters of the plain scalars that are not strings: nulls, YAML 1.1 booleans, numbers. */
 const NOT_STRING_START = '~nNyYtTfFoO0123456789+-.';
 function resolvePlain(text: string): unknown {

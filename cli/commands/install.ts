@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
+import { jsYaml } from '../../core/yaml.js';
 import { collect, runCommand, warn, writeOut, type OutputFormat } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import type { ReleaseResult } from '../../core/actions/install.js';
@@ -131,7 +132,7 @@ export async function printRelease(r: ReleaseResult, output: OutputFormat): Prom
   };
   if (output === 'json') return writeOut(JSON.stringify(summary, null, 2) + '\n');
   if (output === 'yaml') {
-    const { default: jsyaml } = await import('js-yaml');
+    const jsyaml = jsYaml();
     return writeOut(jsyaml.dump(summary));
   }
   const { ansicTime } = await import('../../core/actions/list.js');

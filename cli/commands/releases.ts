@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { context } from '../context.js';
+import { jsYaml } from '../../core/yaml.js';
 import { formatTable, runCommand, writeOut, type OutputFormat } from '../output.js';
 import { addValuesFlags, valuesOptions, type ValuesFlags } from '../values-flags.js';
 import { parseDuration, printRelease, withSignals } from './install.js';
@@ -12,7 +13,7 @@ const nsHelp = "namespace of the release (default: the context's)";
 async function structured(data: unknown, output: OutputFormat): Promise<boolean> {
   if (output === 'json') return (writeOut(JSON.stringify(data, null, 2) + '\n'), true);
   if (output === 'yaml') {
-    const { default: jsyaml } = await import('js-yaml');
+    const jsyaml = jsYaml();
     return (writeOut(jsyaml.dump(data, { lineWidth: -1 })), true);
   }
   return false;
@@ -145,7 +146,7 @@ export function register(program: Command): void {
     cmd.action((name: string, f: { namespace?: string; revision?: string; all?: boolean; output?: OutputFormat }) =>
       runCommand(async () => {
         const { getRelease, hooksText } = await import('../../core/actions/get.js');
-        const { default: jsyaml } = await import('js-yaml');
+        const jsyaml = jsYaml();
         const r = await getRelease(context(), { name, namespace: f.namespace, revision: f.revision ? Number(f.revision) : undefined });
         const values = async () => {
           if (!f.all) return r.config ?? {};

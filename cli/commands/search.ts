@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { context } from '../context.js';
+import { jsYaml } from '../../core/yaml.js';
 import { formatTable, runCommand, writeErr, writeOut, type OutputFormat } from '../output.js';
 
 /** Text from a server, made safe for a terminal: control characters (escape sequences, new lines) become spaces. */
@@ -30,7 +31,7 @@ export function register(program: Command): void {
           const hits = searchRepos(context(), { keyword, versions: flags.versions, version: flags.version, devel: flags.devel });
           if (flags.output === 'json') return writeOut(JSON.stringify(hits.map((h) => ({ name: h.name, version: h.version, app_version: h.appVersion, description: h.description }))) + '\n');
           if (flags.output === 'yaml') {
-            const { default: jsyaml } = await import('js-yaml');
+            const jsyaml = jsYaml();
             return writeOut(jsyaml.dump(hits.map((h) => ({ name: h.name, version: h.version, app_version: h.appVersion, description: h.description }))));
           }
           if (hits.length === 0) return writeOut('No results found\n');
@@ -61,7 +62,7 @@ export function register(program: Command): void {
           const rows = found.hits.map((h) => ({ name: h.name, repository: h.repo || null, chart: h.chart, version: h.version, app_version: h.appVersion, description: h.description, deprecated: h.deprecated, type: h.type, keywords: h.keywords, updated: h.updated }));
           if (flags.output === 'json') return writeOut(JSON.stringify(rows) + '\n');
           if (flags.output === 'yaml') {
-            const { default: jsyaml } = await import('js-yaml');
+            const jsyaml = jsYaml();
             return writeOut(jsyaml.dump(rows));
           }
           if (found.hits.length === 0) return writeOut('No results found\n');

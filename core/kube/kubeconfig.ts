@@ -1,10 +1,10 @@
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
-import jsyaml from 'js-yaml';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { ChartroomError } from '../errors.js';
+import { jsYaml } from '../yaml.js';
 
 /** Where the cluster settings come from, as kubectl looks for them. */
 export interface KubeConfigOptions {
@@ -71,7 +71,7 @@ function kubeconfigFiles(opts: KubeConfigOptions): { files: string[]; explicit: 
 function readFile(file: string): KubeConfig {
   let raw: unknown;
   try {
-    raw = jsyaml.load(readFileSync(file, 'utf8'));
+    raw = jsYaml().load(readFileSync(file, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code) throw new ChartroomError('KUBECONFIG', `kubeconfig ${file} cannot be read: ${err.message}`, { cause: e });

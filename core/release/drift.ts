@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
-import jsyaml from 'js-yaml';
 import { hasCode } from '../errors.js';
+import { jsYaml } from '../yaml.js';
 import type { KubeClient, KubeObject } from '../kube/types.js';
 import { describeRef, ResourceManager, type ObjectRef } from './resources.js';
 
@@ -47,7 +47,7 @@ export interface ObjectDiff {
   diff: string;
 }
 
-const toYaml = (o: unknown) => (o === undefined ? '' : jsyaml.dump(o, { sortKeys: true, lineWidth: -1, noRefs: true }));
+const toYaml = (o: unknown) => (o === undefined ? '' : jsYaml().dump(o, { sortKeys: true, lineWidth: -1, noRefs: true }));
 
 /**
  * What applying `desired` would change, object by object, against the live objects: each desired object is

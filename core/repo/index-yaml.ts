@@ -1,5 +1,5 @@
-import jsyaml from 'js-yaml';
-import { isYaml11Word, YAML11_WORD } from '../yaml.js';
+import type { DumpOptions } from 'js-yaml';
+import { isYaml11Word, jsYaml, YAML11_WORD } from '../yaml.js';
 
 /**
  * index.yaml as `repo index` writes it: byte for byte what js-yaml's `dump` gives with
@@ -8,7 +8,7 @@ import { isYaml11Word, YAML11_WORD } from '../yaml.js';
  * multi-line strings, keys that are not plain names) hands the whole document to js-yaml, so the
  * output never differs; test/unit/index-yaml.test.ts checks that against js-yaml.
  */
-export const DUMP_OPTIONS: jsyaml.DumpOptions = { lineWidth: -1, noRefs: true, quotingType: '"' };
+export const DUMP_OPTIONS: DumpOptions = { lineWidth: -1, noRefs: true, quotingType: '"' };
 
 const NOT_FAST = Symbol('not-fast');
 function notFast(): never {
@@ -41,7 +41,7 @@ function scalar(s: string): string {
   let out = quoted.get(s);
   if (out === undefined) {
     if (MULTI_LINE.test(s)) notFast();
-    out = jsyaml.dump(s, DUMP_OPTIONS).slice(0, -1);
+    out = jsYaml().dump(s, DUMP_OPTIONS).slice(0, -1);
     if (out.includes('\n')) notFast();
     if (quoted.size < 100_000) quoted.set(s, out);
   }
@@ -108,12 +108,12 @@ function sequence(list: unknown[], indent: number): string {
   return out;
 }
 
-/** The YAML text of an index document, identical to `jsyaml.dump(doc, DUMP_OPTIONS)`. */
+/** The YAML text of an index document, identical to `jsYaml().dump(doc, DUMP_OPTIONS)`. */
 export function dumpIndexYaml(doc: Record<string, unknown>): string {
   try {
     return mapping(doc, 0, false);
   } catch (e) {
     if (e !== NOT_FAST) throw e;
-    return jsyaml.dump(doc, DUMP_OPTIONS);
+    return jsYaml().dump(doc, DUMP_OPTIONS);
   }
 }

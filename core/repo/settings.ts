@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import jsyaml from 'js-yaml';
 import { ChartroomError } from '../errors.js';
-import { loadYaml } from '../yaml.js';
+import { jsYaml, loadYaml } from '../yaml.js';
 import { writeFileAtomic } from '../atomic-file.js';
 
 export interface RepoEntry {
@@ -79,8 +78,8 @@ export class RepositorySettings {
     if (token !== undefined) creds[entry.name] = { token };
     else if (password !== undefined) creds[entry.name] = { username: entry.username, password };
     else delete creds[entry.name];
-    writeFileAtomic(this.credentialsFile, jsyaml.dump(creds), 0o600);
-    writeFileAtomic(this.reposFile, jsyaml.dump({ repositories: next }));
+    writeFileAtomic(this.credentialsFile, jsYaml().dump(creds), 0o600);
+    writeFileAtomic(this.reposFile, jsYaml().dump({ repositories: next }));
   }
 
   remove(name: string): void {
@@ -88,7 +87,7 @@ export class RepositorySettings {
     if (!repos.some((r) => r.name === name)) throw new ChartroomError('REPO_NOT_FOUND', `no repository named ${name}`, { hint: 'chart repo list shows the configured ones' });
     const creds = this.credentials();
     delete creds[name];
-    writeFileAtomic(this.credentialsFile, jsyaml.dump(creds), 0o600);
-    writeFileAtomic(this.reposFile, jsyaml.dump({ repositories: repos.filter((r) => r.name !== name) }));
+    writeFileAtomic(this.credentialsFile, jsYaml().dump(creds), 0o600);
+    writeFileAtomic(this.reposFile, jsYaml().dump({ repositories: repos.filter((r) => r.name !== name) }));
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHART_BIN } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
@@ -10,8 +10,14 @@ import { tempDir } from '../support/tmp.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
+// Preloaded by a run: writes to stderr the name of every bundle the launcher reads.
+writeFileSync(
+  join(tmp.dir, 'bundles-probe.cjs'),
+  "const fs = require('fs'); const read = fs.readFileSync; fs.readFileSync = function (f, ...rest) { if (String(f).endsWith('.cjs')) fs.writeSync(2, 'READ ' + f + '\\n'); return read.call(this, f, ...rest); };\n",
+);
 const dist = join(process.cwd(), 'dist');
 const example = join(process.cwd(), 'charts', 'webapp');
+const goExample = join(process.cwd(), 'charts', 'worker');
 
 let n = 0;
 /** Runs the CLI with an empty cache folder of its own (and node flags before the launcher); returns that folder. */
@@ -26,7 +32,9 @@ const GROUPS: [string, string[]][] = [
   ['version', ['--version']],
   ['create', ['create', 'made-by-test']],
   ['show', ['show', 'chart', example]],
-  ['template', ['--cache-dir', join(tmp.dir, 'flag-cache'), 'template', 'rel', example]],
+  // One per engine: the launcher picks by the chart folder's Chart.yaml.
+  ['template', ['--cache-dir', join(tmp.dir, 'flag-cache'), 'template', 'rel', goExample]],
+  ['template-hb', ['--cache-dir', join(tmp.dir, 'flag-cache'), 'template', 'rel', example]],
   ['package', ['package', example, '-d', join(tmp.dir, 'packaged')]],
   ['repo-index', ['repo', 'index', join(tmp.dir, 'packaged')]],
   ['repo', ['repo', 'list']],
@@ -35,13 +43,28 @@ const GROUPS: [string, string[]][] = [
 
 describe('code caches per group of commands', () => {
   it('the build ships one for each group and a default one', () => {
-    const shipped = readdirSync(dist).filter((f) => f.startsWith('cli') && f.endsWith('.bin'));
-    const groups = shipped.map((f) => /^cli(?:\.([a-z-]+))?-v\d/.exec(f)?.[1] ?? '(default)').sort();
+    // A cache made under the launcher's own V8 flags carries their tag first.
+    const shipped = readdirSync(dist).filter((f) => /^(?:[0-9a-f]{8}-)?cli[.-]/.test(f) && f.endsWith('.bin'));
+    const groups = shipped.map((f) => /^(?:[0-9a-f]{8}-)?cli(?:\.([a-z-]+))?-v\d/.exec(f)?.[1] ?? '(default)').sort();
     expect(groups).toEqual(['(default)', ...GROUPS.map(([g]) => g)].sort());
   });
 
   it.each(GROUPS)('%s starts from its shipped cache: V8 accepts it, so nothing is written to the user cache', (_group, args) => {
     const cacheDir = run(args);
+    expect(userCaches(cacheDir)).toEqual([]);
+  });
+
+  it('a library bundle has a shipped cache for each set of flags it was warmed up under (re2js: template and lint, default)', () => {
+    const shipped = readdirSync(dist).filter((f) => /^(?:[0-9a-f]{8}-)?re2js-v/.test(f));
+    expect(shipped).toHaveLength(2);
+    // A Go chart with a regular expression reads re2js's bundle under the template group's flags: its cache is accepted.
+    const chart = join(tmp.dir, 'regex-chart');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: regex-chart\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ regexReplaceAll "[^a-z]" "a-b" "" }}\n');
+    const cacheDir = join(tmp.dir, `cache-${++n}`);
+    const r = spawnSync(process.execPath, ['-r', join(tmp.dir, 'bundles-probe.cjs'), CHART_BIN, 'template', 'rel', chart], { cwd: tmp.dir, env: { ...process.env, CHARTROOM_CACHE_DIR: cacheDir, CHARTROOM_NO_CACHE: '' }, encoding: 'utf8' });
+    expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: expect.stringContaining('name: ab\n'), stderr: expect.stringContaining(`READ ${join(dist, 're2js.cjs')}\n`) });
     expect(userCaches(cacheDir)).toEqual([]);
   });
 
