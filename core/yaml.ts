@@ -168,27 +168,29 @@ export function dumpYaml(value: unknown): string {
  * scalar rules. Text that holds aliases, or that does not parse, goes through parseYaml above, which limits
  * aliases and gives positioned errors.
  */
-/** YAML 1.1's boolean words, as Helm reads them. */
-const BOOL11 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+/** YAML 1.1's words for true, false and null, as Helm reads them, with their values. */
+const YAML11_VALUES = new Map<string, boolean | null>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((w) => [w, true] as const),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((w) => [w, false] as const),
+  ...['null', 'Null', 'NULL', '~'].map((w) => [w, null] as const),
+]);
 /**
- * Plain words Helm's YAML 1.1 reads as booleans or null, not as strings: what the one-pass readers and writers
- * (core/kube/manifest-scan.ts, core/repo/*) must quote or leave to the full parser.
+ * Whether a plain word is one Helm's YAML 1.1 reads as a boolean or null, not as a string: what the one-pass
+ * readers and writers (core/kube/manifest-scan.ts, core/repo/*) must quote or leave to the full parser.
  */
-export const YAML11_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
-/** YAML11_WORD's test, asked only of strings short enough to be one of its words (five characters at most). */
-export const isYaml11Word = (s: string): boolean => s.length <= 5 && YAML11_WORD.test(s);
+export const isYaml11Word = (s: string): boolean => YAML11_VALUES.has(s);
 /** The resolve and construct of Helm's YAML 1.1 plain scalars: booleans, integers, floats and nulls. */
 interface ScalarRule {
   resolve: (d: string) => boolean;
   construct: (d: string) => unknown;
 }
 const NULL11: ScalarRule = {
-  resolve: (d) => d === '~' || d === 'null' || d === 'Null' || d === 'NULL',
+  resolve: (d) => YAML11_VALUES.get(d) === null,
   construct: () => null,
 };
 const BOOL11_RULE: ScalarRule = {
-  resolve: (d) => BOOL11.test(d),
-  construct: (d) => /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(d),
+  resolve: (d) => typeof YAML11_VALUES.get(d) === 'boolean',
+  construct: (d) => YAML11_VALUES.get(d) === true,
 };
 export const INT11 = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
 const INT11_RULE: ScalarRule = {
@@ -259,12 +261,17 @@ function fastLoad(text: string, file: string, each: (doc: unknown) => void): boo
 
 /** A plain scalar with Helm's YAML 1.1 meaning, as js-yaml reads it with HELM_SCHEMA (`<<` excepted). */
 const IMPLICIT = [NULL11, BOOL11_RULE, INT11_RULE, FLOAT11_RULE];
-/** First characters of the plain scalars that are not strings: nulls, YAML 1.1 booleans, numbers. */
-const NOT_STRING_START = '~nNyYtTfFoO0123456789+-.';
+/** First characters of the numbers, and of `~`. */
+const NUMBER_START = '~0123456789+-.';
 function resolvePlain(text: string): unknown {
-  if (text !== '' && !NOT_STRING_START.includes(text[0])) return text;
-  for (const t of IMPLICIT) if (t.resolve(text)) return t.construct(text);
-  return text;
+  if (text === '' || NUMBER_START.includes(text[0])) {
+    for (const t of IMPLICIT) if (t.resolve(text)) return t.construct(text);
+    return text;
+  }
+  // A plain scalar that starts with a letter is a word of YAML11_VALUES or a string: no expression is run
+  // (or, on its first use in a run, compiled).
+  const word = YAML11_VALUES.get(text);
+  return word === undefined ? text : word;
 }
 
 /** The one-pass block reader with Helm's scalar meaning: the text's data, or undefined when it declines. */

@@ -1,4 +1,4 @@
-import { YAML11_WORD } from '../yaml.js';
+import { isYaml11Word } from '../yaml.js';
 import { commentAt, restIsEmpty } from '../yaml-block.js';
 
 /**
@@ -95,7 +95,7 @@ function flowAt(s: string, at: number): number {
       const colon = t.indexOf(': ');
       if (colon < 0) fail();
       const key = t.slice(0, colon);
-      if (!PLAIN_KEY.test(key) || YAML11_WORD.test(key) || keys.has(key)) fail();
+      if (!PLAIN_KEY.test(key) || isYaml11Word(key) || keys.has(key)) fail();
       keys.add(key);
       flowItem(t.slice(colon + 2).trim());
     }
@@ -159,7 +159,7 @@ function scalarAt(s: string, at: number, read: boolean): string {
   if (colon >= 0 && colon < last) fail();
   if (!read) return '';
   const text = s.slice(at, last);
-  scalarString = !YAML11_WORD.test(text) && !NUMBERISH.test(text);
+  scalarString = !isYaml11Word(text) && !NUMBERISH.test(text);
   return text;
 }
 
@@ -189,7 +189,7 @@ function keyAt(s: string, at: number): string | undefined {
     }
     key = s.slice(at, colon);
     // Only keys starting like a YAML 1.1 word can be one.
-    if (MAYBE_WORD.includes(s[at]) && YAML11_WORD.test(key)) fail();
+    if (MAYBE_WORD.includes(s[at]) && isYaml11Word(key)) fail();
   }
   if (key.length > 1000) fail();
   if (colon + 1 < s.length && s.charCodeAt(colon + 1) !== 32) fail();

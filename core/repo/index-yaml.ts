@@ -1,5 +1,5 @@
 import type { DumpOptions } from 'js-yaml';
-import { isYaml11Word, jsYaml, YAML11_WORD } from '../yaml.js';
+import { isYaml11Word, jsYaml } from '../yaml.js';
 
 /**
  * index.yaml as `repo index` writes it: byte for byte what js-yaml's `dump` gives with
@@ -52,7 +52,7 @@ function scalar(s: string): string {
 const plainKeys = new Set<string>();
 function key(k: string): string {
   if (plainKeys.has(k)) return k;
-  if (k.length > 1024 || !PLAIN_KEY.test(k) || YAML11_WORD.test(k)) notFast();
+  if (k.length > 1024 || !PLAIN_KEY.test(k) || isYaml11Word(k)) notFast();
   if (plainKeys.size < 10_000) plainKeys.add(k);
   return k;
 }
