@@ -152,12 +152,6 @@ export function positionOf(parsed: ParsedYaml, path: (string | number)[], keyOnl
   }
 }
 
-/** Serialises like Helm's `toYaml`: sorted keys, block style, lists not indented under their key. */
-export function toYamlString(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  return jsYaml().dump(value, { sortKeys: true, lineWidth: -1, noArrayIndent: true, quotingType: '"', skipInvalid: true, noRefs: true }).replace(/\n$/, '');
-}
-
 /** Serialises data for a file we write (Chart.yaml, index.yaml): insertion order kept. */
 export function dumpYaml(value: unknown): string {
   return Y().stringify(value, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });

@@ -1,7 +1,7 @@
 import type { Chart, Values } from '../../core/chart/model.js';
 import type { CapabilitiesInfo, ReleaseInfo } from '../types.js';
 import type { ChartFile } from '../../core/chart/archive.js';
-import { toYamlString } from '../../core/yaml.js';
+import { toYamlString } from '../../core/yaml-dump.js';
 
 /** `Release`, as charts know it from Helm. */
 export function releaseObject(r: ReleaseInfo) {

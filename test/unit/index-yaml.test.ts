@@ -1,19 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
 import { DUMP_OPTIONS, dumpIndexYaml } from '../../core/repo/index-yaml.js';
-
-/** `repo index` wrote its index with js-yaml before the direct writer: the text must stay the same, whatever the strings. */
-const STRINGS = [
-  'plain', 'two words', 'https://charts.example.com/a-1.0.0.tgz', 'a:b', 'a: b', 'a #b', 'a#b', '#x', '-x', '- x', '?x', ':x',
-  'x:', 'trailing ', ' leading', '', ' ', 'yes', 'No', 'on', 'OFF', 'y', 'true', 'False', 'null', '~', 'NULL', '1.0', '1e5', '0x1F',
-  '0777', '.inf', '.nan', '2024-01-01', '2024-01-01T00:00:00Z', '1:20', 'it\'s', 'say "hi"', 'back\\slash', 'tab\there',
-  'line\nbreak', 'ends with newline\n', 'é unicode', 'emoji 🚀', '@scope', '`tick', '{a}', '[a]', 'a, b', '*ref', '&anchor', '!tag',
-  '%percent', '|pipe', '>gt', 'a|b', 'a > b', 'a=b', 'x'.repeat(200), 'a  b', 'a\u00a0b', '<<', '=', 'v1.2.3', '123', '-1', '+1', '0o17',
-  '12e45', '1_000', '1.2.3', '1.2.3-rc.1', '1.2.3+build.5', '1.2.3-', '1.2.3-a+b', '10.20.30-alpha-1', '2024.01.01', '1.2',
-  ...Array.from({ length: 30 }, (_, i) => createHash('sha256').update(String(i)).digest('hex')), '0e12345', '00000000000000000000000000000000000000000000000000000000000000a1',
-  '0b1010', '0xdead', 'deadbeef', '0123abc', '1e10', '1234567890abcdef', '0b1c', 'e5', '1.2.3 x', '1.2.3:4', 'k8s.io/name', 'a/b:c', 'foo:bar:baz', 'ctrl\u0007', 'nel\u0085x', 'ls\u2028x', 'bom\ufeff',
-];
+import { YAML_STRINGS as STRINGS } from '../support/yaml-strings.js';
 
 function entry(i: number, s: (k: number) => string): Record<string, unknown> {
   return {

@@ -1,5 +1,6 @@
 import { crypto } from '../../../core/builtin.js';
-import { parseYaml, parseYamlAll, toYamlString } from '../../../core/yaml.js';
+import { parseYaml, parseYamlAll } from '../../../core/yaml.js';
+import { toYamlString } from '../../../core/yaml-dump.js';
 import type { Helper } from './types.js';
 import { isMap, toNumber, toStr } from './values.js';
 
